@@ -1,0 +1,53 @@
+# mlgate: every workflow step and every developer task is one target here.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export DVC_NO_ANALYTICS := 1
+# uv as installed on PATH, or else the copy `pip install uv` puts beside python3.
+UV_SYNC := uv sync --locked --all-extras
+
+.PHONY: help setup run test test-fast lint format typecheck bench clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+setup: $(VENV)/.synced ## Create .venv (installing uv if missing) and sync the locked dependencies
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	@if command -v uv >/dev/null 2>&1; then $(UV_SYNC); else python3 -m $(UV_SYNC); fi
+	@touch $@
+
+run: setup ## Set up, reproduce the whole pipeline (offline on the default data), print the metrics
+	dvc repro
+	@echo
+	dvc metrics show
+	@echo
+	@echo "Outputs: data/raw/, data/processed/ (DVC-cached), models/model.skops (DVC-cached),"
+	@echo "         reports/metrics.json, reports/data_validation.json, reports/plots/ (in git)"
+
+test: setup lint typecheck ## Set up, then ruff, mypy and the whole pytest suite (slow tests included)
+	pytest
+
+test-fast: setup ## Only the fast unit tests (skips end-to-end pipeline runs)
+	pytest -m "not slow" --no-cov
+
+lint: setup ## ruff lint and format check
+	ruff check src tests benchmarks
+	ruff format --check src tests benchmarks
+
+format: setup ## Apply ruff's fixes and formatting
+	ruff check --fix src tests benchmarks
+	ruff format src tests benchmarks
+
+typecheck: setup ## mypy, strict on src/
+	mypy
+
+bench: setup ## Benchmarks; results under reports/benchmarks/
+	python benchmarks/pipeline.py --out reports/benchmarks/pipeline.json
+
+clean: ## Remove caches and the venv (not DVC data or the remote)
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov
