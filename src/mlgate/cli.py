@@ -1,0 +1,251 @@
+"""The `mlgate` command: parse arguments, load config once, call one function, write outputs.
+
+Heavy libraries are imported inside the commands so that `mlgate --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+
+import typer
+
+from mlgate.errors import ArtifactError, DataValidationError, MlgateError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from mlgate.config import Params
+    from mlgate.data.schema import FeatureSchema
+
+PARAMS = Path("params.yaml")
+RAW_DATA = Path("data/raw/data.parquet")
+VALIDATION_REPORT = Path("reports/data_validation.json")
+TRAIN_SPLIT = Path("data/processed/train.parquet")
+TEST_SPLIT = Path("data/processed/test.parquet")
+MODEL = Path("models/model.skops")
+METRICS = Path("reports/metrics.json")
+PLOTS = Path("reports/plots")
+
+app = typer.Typer(
+    help="mlgate: reproducible DVC pipeline stages, PR model review and quality gates.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ParamsOption = Annotated[
+    Path, typer.Option("--params", "-p", help="params.yaml to read", dir_okay=False)
+]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _reports_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn every user mistake into one clear line on stderr and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except DataValidationError as exc:
+            console = _console(stderr=True)
+            console.print(
+                f"[red]error:[/] data validation failed with {len(exc.violations)} violation(s):"
+            )
+            for violation in exc.violations:
+                console.print(f"  - {violation}")
+            raise typer.Exit(1) from None
+        except MlgateError as exc:
+            _console(stderr=True).print(f"[red]error:[/] {exc}")
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+@contextmanager
+def _working(description: str) -> Iterator[None]:
+    """A spinner with elapsed time for long steps (silent when not on a terminal)."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    console = _console(stderr=True)
+    if not console.is_terminal:
+        yield
+        return
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+    with progress:
+        progress.add_task(description, total=None)
+        yield
+
+
+def _done(stage: str, started: float, detail: str) -> None:
+    seconds = time.perf_counter() - started
+    _console().print(f"[green]✓[/] {stage}: {detail} ({seconds:.1f} s)")
+
+
+def _params(path: Path) -> Params:
+    from mlgate.config import load_params
+
+    return load_params(path)
+
+
+def _validated_schema(path: Path) -> FeatureSchema:
+    from pydantic import ValidationError
+
+    from mlgate.data.schema import ValidationReport
+    from mlgate.files import read_json
+
+    try:
+        report = ValidationReport.from_json_dict(read_json(path, "validate"))
+    except ValidationError:
+        raise ArtifactError(
+            f"{path}: not a validation report; re-run `dvc repro validate`"
+        ) from None
+    if not report.valid or report.schema_ is None:
+        raise ArtifactError(
+            f"{path}: the data failed validation; fix it, then re-run `dvc repro validate`"
+        )
+    return report.schema_
+
+
+@app.command()
+@_reports_errors
+def ingest(params: ParamsOption = PARAMS) -> None:
+    """Load data.source (path, URL or sklearn:<name>) into data/raw/ as Parquet."""
+    from mlgate.data.ingest import load_source
+    from mlgate.files import write_parquet
+
+    started = time.perf_counter()
+    config = _params(params)
+    with _working(f"reading {config.data.source}"):
+        frame = load_source(config.data.source)
+    write_parquet(RAW_DATA, frame)
+    _done("ingest", started, f"{len(frame)} rows x {frame.shape[1]} columns → {RAW_DATA}")
+
+
+@app.command()
+@_reports_errors
+def validate(params: ParamsOption = PARAMS) -> None:
+    """Check the raw data against the schema built from params; report every violation."""
+    from mlgate.data.schema import validate_frame
+    from mlgate.files import read_parquet, write_json
+
+    started = time.perf_counter()
+    config = _params(params)
+    frame = read_parquet(RAW_DATA, "ingest")
+    report = validate_frame(frame, config.data)
+    write_json(VALIDATION_REPORT, report.to_json_dict())
+    if not report.valid:
+        raise DataValidationError(list(report.violations))
+    schema = report.schema_
+    assert schema is not None
+    _done(
+        "validate",
+        started,
+        f"{report.rows} rows, {len(schema.numeric)} numeric + {len(schema.categorical)} "
+        f"categorical features, {len(schema.labels)} classes → {VALIDATION_REPORT}",
+    )
+
+
+@app.command()
+@_reports_errors
+def split(params: ParamsOption = PARAMS) -> None:
+    """Seeded, stratified train/test split of the validated data."""
+    from mlgate.data.split import split_frame
+    from mlgate.files import read_parquet, write_parquet
+
+    started = time.perf_counter()
+    config = _params(params)
+    schema = _validated_schema(VALIDATION_REPORT)
+    frame = read_parquet(RAW_DATA, "ingest")
+    train, test = split_frame(frame, schema, test_size=config.data.test_size, seed=config.data.seed)
+    write_parquet(TRAIN_SPLIT, train)
+    write_parquet(TEST_SPLIT, test)
+    _done("split", started, f"{len(train)} train + {len(test)} test rows → {TRAIN_SPLIT.parent}/")
+
+
+@app.command()
+@_reports_errors
+def train(params: ParamsOption = PARAMS) -> None:
+    """Fit preprocessing + the configured estimator; save it as a skops file."""
+    from mlgate.files import read_parquet, write_bytes_atomic
+    from mlgate.model.persist import dump_model
+    from mlgate.model.train import train_model
+
+    started = time.perf_counter()
+    config = _params(params)
+    schema = _validated_schema(VALIDATION_REPORT)
+    frame = read_parquet(TRAIN_SPLIT, "split")
+    estimator = config.model.estimator.rpartition(".")[2]
+    with _working(f"training {estimator} on {len(frame)} rows"):
+        model = train_model(frame, schema, config.model)
+        data = dump_model(model)
+    write_bytes_atomic(MODEL, data)
+    _done("train", started, f"{estimator} on {len(frame)} rows → {MODEL}")
+
+
+@app.command()
+@_reports_errors
+def evaluate(params: ParamsOption = PARAMS) -> None:
+    """Metrics for the model and a dummy baseline on the test split, plus plot data."""
+    from mlgate.files import read_bytes, read_parquet, write_bytes_atomic, write_json
+    from mlgate.model.evaluate import evaluate_model, fit_baseline, render_importance_png
+    from mlgate.model.persist import load_model
+
+    started = time.perf_counter()
+    config = _params(params)
+    schema = _validated_schema(VALIDATION_REPORT)
+    train_frame = read_parquet(TRAIN_SPLIT, "split")
+    test_frame = read_parquet(TEST_SPLIT, "split")
+    estimator_root = config.model.estimator.split(".", 1)[0]
+    model = load_model(
+        read_bytes(MODEL, "train"),
+        origin=str(MODEL),
+        extra_trusted_roots=frozenset({estimator_root}),
+    )
+    baseline = fit_baseline(train_frame, schema, config.model.baseline, config.data.seed)
+    with _working(f"evaluating on {len(test_frame)} rows"):
+        result = evaluate_model(
+            model,
+            baseline,
+            test_frame,
+            schema,
+            positive_label=config.data.positive_label,
+            importance_repeats=config.model.importance_repeats,
+            seed=config.data.seed,
+        )
+        png = render_importance_png(result.importance)
+    write_json(PLOTS / "confusion.json", result.confusion)
+    write_json(PLOTS / "roc.json", result.roc)
+    write_json(PLOTS / "precision_recall.json", result.precision_recall)
+    write_bytes_atomic(PLOTS / "feature_importance.png", png)
+    write_json(METRICS, result.metrics)
+    scores = result.metrics["model"]
+    _done(
+        "evaluate",
+        started,
+        f"accuracy {scores['accuracy']:.4f}, ROC AUC {scores['roc_auc']:.4f} "
+        f"(baseline {result.metrics['baseline']['accuracy']:.4f}) → {METRICS}",
+    )
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,149 @@
+"""The only parser of params.yaml: frozen pydantic models that forbid unknown keys.
+
+Every stage receives these models, never raw YAML, so a typo fails once, at the edge, with the
+key named.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from mlgate.errors import ConfigError
+
+Label = int | str
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=False)
+
+
+class ValidationSettings(_Strict):
+    """Limits the validate stage enforces on the raw data."""
+
+    min_rows: int = Field(default=50, ge=2, description="fewest rows the data may have")
+    max_null_fraction: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="largest share of missing values per feature"
+    )
+
+
+class DataConfig(_Strict):
+    """Where the data comes from and what its columns mean."""
+
+    source: str = Field(min_length=1, description="path, fsspec URL or sklearn:<dataset>")
+    target: str = Field(min_length=1)
+    drop: tuple[str, ...] = ()
+    numeric: tuple[str, ...] | None = None
+    categorical: tuple[str, ...] | None = None
+    labels: tuple[Label, ...] | None = None
+    positive_label: Label | None = None
+    test_size: float = Field(default=0.2, gt=0.0, lt=1.0)
+    seed: int = Field(default=42, ge=0)
+    validation: ValidationSettings = ValidationSettings()
+
+    @model_validator(mode="after")
+    def _roles_are_consistent(self) -> DataConfig:
+        numeric = set(self.numeric or ())
+        categorical = set(self.categorical or ())
+        both = sorted(numeric & categorical)
+        if both:
+            raise ValueError(f"columns listed as both numeric and categorical: {', '.join(both)}")
+        declared = numeric | categorical
+        if self.target in declared or self.target in self.drop:
+            raise ValueError(f"target {self.target!r} cannot also be a feature or dropped")
+        dropped_and_declared = sorted(declared & set(self.drop))
+        if dropped_and_declared:
+            raise ValueError(
+                f"columns both dropped and declared: {', '.join(dropped_and_declared)}"
+            )
+        if self.labels is not None and len(set(self.labels)) < 2:
+            raise ValueError("labels must list at least two distinct classes")
+        if (
+            self.positive_label is not None
+            and self.labels is not None
+            and self.positive_label not in self.labels
+        ):
+            raise ValueError(f"positive_label {self.positive_label!r} is not one of labels")
+        return self
+
+
+class PreprocessingConfig(_Strict):
+    """How features are prepared before the estimator sees them."""
+
+    numeric_imputer: Literal["mean", "median", "most_frequent"] = "median"
+    scale_numeric: bool = True
+    categorical_imputer: Literal["most_frequent", "constant"] = "most_frequent"
+    max_categories: int | None = Field(default=None, ge=2)
+
+
+class ModelConfig(_Strict):
+    """The estimator, named by import path, with its hyperparameters."""
+
+    estimator: str = Field(description="import path of a scikit-learn compatible classifier")
+    params: dict[str, Any] = Field(default_factory=dict)
+    preprocessing: PreprocessingConfig = PreprocessingConfig()
+    baseline: Literal["prior", "most_frequent", "stratified", "uniform"] = "prior"
+    importance_repeats: int = Field(default=5, ge=1, le=100)
+
+    @field_validator("estimator")
+    @classmethod
+    def _looks_like_import_path(cls, value: str) -> str:
+        module, _, name = value.rpartition(".")
+        if not module or not name.isidentifier():
+            raise ValueError(
+                f"expected an import path like sklearn.linear_model.LogisticRegression, "
+                f"got {value!r}"
+            )
+        return value
+
+
+class Params(_Strict):
+    """The whole of params.yaml. Later capabilities add sections (gates, drift, serving)."""
+
+    data: DataConfig
+    model: ModelConfig
+
+
+def _describe(error: dict[str, Any]) -> str:
+    where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"{where}: unknown key (check the spelling, or see the README for allowed keys)"
+    if kind == "missing":
+        return f"{where}: required key is missing"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{where}: {message} (got {error.get('input')!r})"
+
+
+def parse_params(raw: object, origin: str = "params.yaml") -> Params:
+    """Validate an already-loaded mapping; every problem is reported, each with its key."""
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            f"{origin}: expected a mapping at the top level, got {type(raw).__name__}"
+        )
+    try:
+        return Params.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(_describe(dict(err)) for err in exc.errors())
+        raise ConfigError(f"{origin}: {problems}") from None
+
+
+def load_params(path: Path) -> Params:
+    """Read and validate params.yaml."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found (run from the repository root)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid syntax"
+        raise ConfigError(f"{path}: malformed YAML{where}: {problem}") from None
+    return parse_params(raw, origin=str(path))

@@ -1,0 +1,1 @@
+"""Data stages: ingest, schema validation and split (pure functions on DataFrames)."""

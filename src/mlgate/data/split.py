@@ -1,0 +1,36 @@
+"""Seeded, stratified train/test split; the train split is also the drift reference."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from mlgate.data.schema import FeatureSchema, conform_frame
+from mlgate.errors import ConfigError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def split_frame(
+    frame: pd.DataFrame, schema: FeatureSchema, *, test_size: float, seed: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Conform dtypes, then split keeping each class's share in both parts."""
+    from sklearn.model_selection import train_test_split
+
+    conformed = conform_frame(frame, schema)
+    rows = len(conformed)
+    classes = conformed[schema.target].nunique()
+    test_rows = math.ceil(test_size * rows)
+    if test_rows < classes or rows - test_rows < classes:
+        raise ConfigError(
+            f"data.test_size: {test_size} of {rows} rows gives {test_rows} test and "
+            f"{rows - test_rows} train rows; each needs at least one row per class ({classes})"
+        )
+    train, test = train_test_split(
+        conformed,
+        test_size=test_size,
+        random_state=seed,
+        stratify=conformed[schema.target],
+    )
+    return train.reset_index(drop=True), test.reset_index(drop=True)

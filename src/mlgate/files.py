@@ -1,0 +1,87 @@
+"""Reading and atomically writing pipeline artefacts.
+
+Writes go to a temporary file beside the target and are renamed into place, so a failed or
+interrupted stage never leaves a half-written output behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mlgate.errors import ArtifactError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` in one rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def json_bytes(body: Any) -> bytes:
+    """Stable JSON: sorted keys, fixed indentation, trailing newline."""
+    return (json.dumps(body, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def write_json(path: Path, body: Any) -> None:
+    write_bytes_atomic(path, json_bytes(body))
+
+
+def parquet_bytes(frame: pd.DataFrame) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False, engine="pyarrow", compression="snappy")
+    return buffer.getvalue()
+
+
+def write_parquet(path: Path, frame: pd.DataFrame) -> None:
+    write_bytes_atomic(path, parquet_bytes(frame))
+
+
+def _missing(path: Path, producer: str) -> ArtifactError:
+    return ArtifactError(f"{path}: not found; run `dvc repro {producer}` (or `make run`) first")
+
+
+def read_parquet(path: Path, producer: str) -> pd.DataFrame:
+    import pandas as pd
+
+    if not path.is_file():
+        raise _missing(path, producer)
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as exc:
+        raise ArtifactError(
+            f"{path}: unreadable Parquet ({exc}); re-run `dvc repro {producer}`"
+        ) from None
+
+
+def read_json(path: Path, producer: str) -> Any:
+    if not path.is_file():
+        raise _missing(path, producer)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ArtifactError(
+            f"{path}: unreadable JSON ({exc}); re-run `dvc repro {producer}`"
+        ) from None
+
+
+def read_bytes(path: Path, producer: str) -> bytes:
+    if not path.is_file():
+        raise _missing(path, producer)
+    return path.read_bytes()

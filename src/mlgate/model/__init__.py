@@ -1,0 +1,1 @@
+"""Model stages: build the sklearn Pipeline from config, train, persist safely, evaluate."""

@@ -1,0 +1,184 @@
+"""Score the model and a dummy baseline on the test split; produce DVC plot data.
+
+Numbers are rounded so that the same data and params give byte-identical metrics.json.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from mlgate.config import Label
+from mlgate.data.schema import FeatureSchema
+from mlgate.errors import ConfigError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+    from sklearn.base import ClassifierMixin
+
+DIGITS = 6
+TOP_FEATURES_PLOTTED = 20
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything the evaluate stage writes."""
+
+    metrics: dict[str, Any]
+    confusion: list[dict[str, str]]
+    roc: list[dict[str, float]]
+    precision_recall: list[dict[str, float]]
+    importance: dict[str, float]
+
+
+def _round(value: float) -> float:
+    return round(float(value), DIGITS)
+
+
+def resolve_positive_label(classes: list[Label], positive_label: Label | None) -> Label:
+    """The class whose precision/recall are reported for binary targets (default: the last)."""
+    if positive_label is None:
+        return classes[-1]
+    if positive_label not in classes:
+        raise ConfigError(
+            f"data.positive_label: {positive_label!r} is not a class of the target "
+            f"(classes: {', '.join(map(repr, classes))})"
+        )
+    return positive_label
+
+
+def score_predictions(
+    y_true: pd.Series, proba: np.ndarray, classes: list[Label], positive_label: Label | None
+) -> dict[str, float]:
+    """Accuracy, precision, recall, F1, ROC AUC and log loss; macro averages for multiclass."""
+    from sklearn import metrics
+
+    predicted = [classes[i] for i in proba.argmax(axis=1)]
+    binary = len(classes) == 2
+    if binary:
+        positive = resolve_positive_label(classes, positive_label)
+        column = classes.index(positive)
+        averaging: dict[str, Any] = {"average": "binary", "pos_label": positive}
+        auc = metrics.roc_auc_score(y_true == positive, proba[:, column])
+    else:
+        averaging = {"average": "macro", "labels": classes}
+        auc = metrics.roc_auc_score(
+            y_true, proba, multi_class="ovr", average="macro", labels=classes
+        )
+    scores = {
+        "accuracy": metrics.accuracy_score(y_true, predicted),
+        "precision": metrics.precision_score(y_true, predicted, zero_division=0, **averaging),
+        "recall": metrics.recall_score(y_true, predicted, zero_division=0, **averaging),
+        "f1": metrics.f1_score(y_true, predicted, zero_division=0, **averaging),
+        "roc_auc": auc,
+        "log_loss": metrics.log_loss(y_true, proba, labels=classes),
+    }
+    return {name: _round(value) for name, value in scores.items()}
+
+
+def _curves(
+    y_true: pd.Series, proba: np.ndarray, classes: list[Label], positive: Label
+) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
+    """ROC and precision-recall points: the positive class if binary, else micro-averaged."""
+    from sklearn import metrics
+    from sklearn.preprocessing import label_binarize
+
+    if len(classes) == 2:
+        truth = (y_true == positive).to_numpy()
+        score = proba[:, classes.index(positive)]
+    else:
+        truth = label_binarize(y_true, classes=classes).ravel()
+        score = proba.ravel()
+    fpr, tpr, _ = metrics.roc_curve(truth, score)
+    precision, recall, _ = metrics.precision_recall_curve(truth, score)
+    roc = [{"fpr": _round(f), "tpr": _round(t)} for f, t in zip(fpr, tpr, strict=True)]
+    pr = [
+        {"recall": _round(r), "precision": _round(p)}
+        for r, p in zip(recall[::-1], precision[::-1], strict=True)
+    ]
+    return roc, pr
+
+
+def permutation_importance_by_feature(
+    model: ClassifierMixin, test: pd.DataFrame, schema: FeatureSchema, repeats: int, seed: int
+) -> dict[str, float]:
+    """Mean rise in log loss when one raw feature is shuffled (model-agnostic)."""
+    from sklearn.inspection import permutation_importance
+
+    result = permutation_importance(
+        model,
+        test.loc[:, list(schema.features)],
+        test[schema.target],
+        scoring="neg_log_loss",
+        n_repeats=repeats,
+        random_state=seed,
+        n_jobs=1,
+    )
+    means = result["importances_mean"]
+    return {name: _round(value) for name, value in zip(schema.features, means, strict=True)}
+
+
+def evaluate_model(
+    model: ClassifierMixin,
+    baseline: ClassifierMixin,
+    test: pd.DataFrame,
+    schema: FeatureSchema,
+    *,
+    positive_label: Label | None,
+    importance_repeats: int,
+    seed: int,
+) -> Evaluation:
+    """The evaluate stage: metrics for model and baseline, curves, confusion and importance."""
+    features = test.loc[:, list(schema.features)]
+    y_true = test[schema.target]
+    classes: list[Label] = [c.item() if hasattr(c, "item") else c for c in model.classes_]
+    positive = resolve_positive_label(classes, positive_label)
+    proba = model.predict_proba(features)
+    baseline_proba = baseline.predict_proba(features)
+    roc, pr = _curves(y_true, proba, classes, positive)
+    predicted = [classes[i] for i in proba.argmax(axis=1)]
+    confusion = [
+        {"actual": str(a), "predicted": str(p)} for a, p in zip(y_true, predicted, strict=True)
+    ]
+    metrics = {
+        "model": score_predictions(y_true, proba, classes, positive_label),
+        "baseline": score_predictions(y_true, baseline_proba, classes, positive_label),
+        "test_rows": len(test),
+    }
+    importance = permutation_importance_by_feature(model, test, schema, importance_repeats, seed)
+    return Evaluation(metrics, confusion, roc, pr, importance)
+
+
+def fit_baseline(
+    train: pd.DataFrame, schema: FeatureSchema, strategy: str, seed: int
+) -> ClassifierMixin:
+    """The dummy classifier every model must beat (the gates compare against it)."""
+    from sklearn.dummy import DummyClassifier
+
+    baseline = DummyClassifier(strategy=strategy, random_state=seed)
+    baseline.fit(train.loc[:, list(schema.features)], train[schema.target])
+    return baseline
+
+
+def render_importance_png(importance: dict[str, float]) -> bytes:
+    """A horizontal bar chart of the strongest features, as deterministic PNG bytes."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ranked = sorted(importance.items(), key=lambda item: (-item[1], item[0]))[:TOP_FEATURES_PLOTTED]
+    names = [name for name, _ in reversed(ranked)]
+    values = [value for _, value in reversed(ranked)]
+    figure, axes = plt.subplots(figsize=(7, 0.3 * len(names) + 1.2), dpi=100)
+    axes.barh(names, values, color="#3b7dd8")
+    axes.set_xlabel("mean increase in log loss when shuffled")
+    axes.set_title("Permutation feature importance (test split)")
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    plt.close(figure)
+    return buffer.getvalue()

@@ -1,0 +1,99 @@
+"""Save and load the model with skops: no pickle, and only allow-listed types on load.
+
+skops names its array files and object ids after `id()`, and stamps zip entries with the
+current time, so the same model gives different bytes each run. `canonical_model_bytes`
+renumbers both and fixes the timestamps: the same data and params then give the same file,
+which keeps `dvc.lock` stable across machines.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from typing import TYPE_CHECKING, Any
+
+from mlgate.errors import ArtifactError
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+
+SCHEMA_ENTRY = "schema.json"
+FIXED_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+# Type families the loader accepts beyond skops' own defaults; anything else is refused.
+TRUSTED_MODULE_ROOTS = frozenset({"sklearn", "numpy", "scipy"})
+
+
+class _Renumberer:
+    """Maps id()-derived names to their order of first appearance."""
+
+    def __init__(self) -> None:
+        self.ids: dict[Any, int] = {}
+        self.files: dict[str, str] = {}
+
+    def walk(self, node: Any) -> Any:
+        if isinstance(node, list):
+            return [self.walk(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            if key == "__id__":
+                out[key] = self.ids.setdefault(value, len(self.ids))
+            elif key == "file" and isinstance(value, str) and value.endswith(".npy"):
+                out[key] = self.files.setdefault(value, f"{len(self.files):06d}.npy")
+            else:
+                out[key] = self.walk(value)
+        return out
+
+
+def canonical_model_bytes(raw: bytes) -> bytes:
+    """Rewrite a skops archive so that identical models give identical bytes."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as source:
+        schema = json.loads(source.read(SCHEMA_ENTRY))
+        renumber = _Renumberer()
+        canonical_schema = renumber.walk(schema)
+        entries = {SCHEMA_ENTRY: json.dumps(canonical_schema, indent=1, sort_keys=True).encode()}
+        for old, new in renumber.files.items():
+            entries[new] = source.read(old)
+        unreferenced = set(source.namelist()) - set(renumber.files) - {SCHEMA_ENTRY}
+        for name in unreferenced:
+            entries[name] = source.read(name)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIMESTAMP)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, entries[name])
+    return buffer.getvalue()
+
+
+def dump_model(model: Pipeline) -> bytes:
+    """The bytes of a fitted pipeline, in canonical skops form."""
+    import skops.io as sio
+
+    return canonical_model_bytes(sio.dumps(model))
+
+
+def _is_trusted(type_name: str, extra_roots: frozenset[str]) -> bool:
+    return type_name.split(".", 1)[0] in TRUSTED_MODULE_ROOTS | extra_roots
+
+
+def load_model(
+    data: bytes, *, origin: str, extra_trusted_roots: frozenset[str] = frozenset()
+) -> Pipeline:
+    """Load a skops model, refusing any type outside the allow-list (never a blind unpickle)."""
+    import skops.io as sio
+
+    try:
+        untrusted = sio.get_untrusted_types(data=data)
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ArtifactError(f"{origin}: not a skops model file ({exc})") from None
+    refused = sorted(name for name in untrusted if not _is_trusted(name, extra_trusted_roots))
+    if refused:
+        raise ArtifactError(
+            f"{origin}: refusing to load types outside the allow-list: {', '.join(refused)}"
+        )
+    model: Pipeline = sio.loads(data, trusted=list(untrusted))
+    return model
