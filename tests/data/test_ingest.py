@@ -1,0 +1,83 @@
+import gzip
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from mlgate.data.ingest import load_source
+from mlgate.errors import SourceError
+from tests.conftest import make_custom_frame
+
+
+def test_bundled_breast_cancer_loads_offline() -> None:
+    frame = load_source("sklearn:breast_cancer")
+    assert frame.shape == (569, 31)
+    assert "target" in frame.columns
+    assert all(isinstance(column, str) for column in frame.columns)
+
+
+def test_unknown_bundled_dataset_lists_the_choices() -> None:
+    with pytest.raises(
+        SourceError, match=r"unknown bundled dataset 'sklearn:titanic'.*breast_cancer"
+    ):
+        load_source("sklearn:titanic")
+
+
+def test_csv_keeps_missing_values_and_strings(tmp_path: Path) -> None:
+    path = tmp_path / "custom.csv"
+    make_custom_frame(rows=40).to_csv(path, index=False)
+    frame = load_source(str(path))
+    assert frame.shape == (40, 6)
+    assert frame["colour"].isna().any()
+    assert set(frame["outcome"].dropna()) <= {"low", "mid", "high"}
+
+
+def test_parquet_round_trips(tmp_path: Path) -> None:
+    original = make_custom_frame(rows=30)
+    path = tmp_path / "custom.parquet"
+    original.to_parquet(path, index=False)
+    pd.testing.assert_frame_equal(load_source(str(path)), original)
+
+
+def test_tsv_and_gzipped_csv(tmp_path: Path) -> None:
+    original = make_custom_frame(rows=20)
+    original.to_csv(tmp_path / "d.tsv", sep="\t", index=False)
+    with gzip.open(tmp_path / "d.csv.gz", "wt") as handle:
+        original.to_csv(handle, index=False)
+    assert load_source(str(tmp_path / "d.tsv")).shape == (20, 6)
+    assert load_source(str(tmp_path / "d.csv.gz")).shape == (20, 6)
+
+
+def test_fsspec_url_reads_through_fsspec(tmp_path: Path) -> None:
+    path = tmp_path / "custom.csv"
+    make_custom_frame(rows=25).to_csv(path, index=False)
+    assert load_source(f"file://{path}").shape == (25, 6)
+
+
+def test_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match=r"file not found: .*nope\.csv"):
+        load_source(str(tmp_path / "nope.csv"))
+
+
+def test_unknown_format_lists_supported_suffixes(tmp_path: Path) -> None:
+    (tmp_path / "data.xlsx").write_bytes(b"x")
+    with pytest.raises(SourceError, match=r"cannot tell the format .*\.csv, \.parquet"):
+        load_source(str(tmp_path / "data.xlsx"))
+
+
+def test_empty_csv_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "empty.csv").write_text("")
+    with pytest.raises(SourceError, match="is empty"):
+        load_source(str(tmp_path / "empty.csv"))
+
+
+def test_corrupt_parquet_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "broken.parquet").write_bytes(b"definitely not parquet")
+    with pytest.raises(SourceError, match=r"cannot read .*broken\.parquet"):
+        load_source(str(tmp_path / "broken.parquet"))
+
+
+def test_directory_instead_of_file(tmp_path: Path) -> None:
+    (tmp_path / "folder.csv").mkdir()
+    with pytest.raises(SourceError, match="is a directory"):
+        load_source(str(tmp_path / "folder.csv"))

@@ -1,0 +1,130 @@
+"""`dvc repro` in a temporary copy of this repository: the real pipeline, as a forker runs it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import REPO_ROOT, make_custom_frame
+
+pytestmark = pytest.mark.slow
+
+BIN = Path(sys.executable).parent
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "mlgate tests",
+    "GIT_AUTHOR_EMAIL": "tests@mlgate.invalid",
+    "GIT_COMMITTER_NAME": "mlgate tests",
+    "GIT_COMMITTER_EMAIL": "tests@mlgate.invalid",
+}
+
+
+def sh(folder: Path, *command: str) -> str:
+    env = {
+        **os.environ,
+        **GIT_IDENTITY,
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+        "DVC_NO_ANALYTICS": "1",
+    }
+    completed = subprocess.run(
+        command, cwd=folder, env=env, capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 0, f"{command} failed:\n{completed.stdout}\n{completed.stderr}"
+    return completed.stdout + completed.stderr
+
+
+def stages_run(output: str) -> list[str]:
+    return [line.split("'")[1] for line in output.splitlines() if line.startswith("Running stage")]
+
+
+@pytest.fixture(scope="module")
+def reproduced(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A git copy of the project's files (as committed or about to be), after one `dvc repro`."""
+    listing = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    copy = tmp_path_factory.mktemp("fork") / "mlgate"
+    for name in filter(None, listing.split("\0")):
+        source = REPO_ROOT / name
+        if source.is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy / name)
+    sh(copy, "git", "init", "-q", "-b", "main")
+    sh(copy, "git", "add", "-A")
+    sh(copy, "git", "commit", "-q", "-m", "fork")
+    first = sh(copy, "dvc", "repro")
+    assert stages_run(first) == ["ingest", "validate", "split", "train", "evaluate"]
+    return copy
+
+
+@pytest.fixture
+def fork(reproduced: Path, tmp_path: Path) -> Path:
+    """A private copy of the reproduced fork (cache included) that a test may change."""
+    target = tmp_path / "mlgate"
+    shutil.copytree(reproduced, target, symlinks=True)
+    return target
+
+
+def test_repro_reproduces_the_committed_results_exactly(reproduced: Path) -> None:
+    assert sh(reproduced, "git", "status", "--porcelain") == ""
+
+
+def test_second_repro_runs_no_stage(reproduced: Path) -> None:
+    output = sh(reproduced, "dvc", "repro")
+    assert stages_run(output) == []
+    assert "Data and pipelines are up to date" in output
+
+
+def test_forced_rerun_gives_byte_identical_metrics(fork: Path) -> None:
+    before = (fork / "reports" / "metrics.json").read_bytes()
+    sh(fork, "dvc", "repro", "--force")
+    assert (fork / "reports" / "metrics.json").read_bytes() == before
+    assert sh(fork, "git", "status", "--porcelain") == ""
+
+
+def test_editing_a_model_param_reruns_only_train_and_evaluate(fork: Path) -> None:
+    params = yaml.safe_load((fork / "params.yaml").read_text())
+    params["model"]["params"]["n_estimators"] = 50
+    (fork / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    output = sh(fork, "dvc", "repro")
+    assert stages_run(output) == ["train", "evaluate"]
+    assert "model.params.n_estimators" in sh(fork, "dvc", "params", "diff")
+    assert "model.accuracy" in sh(fork, "dvc", "metrics", "diff", "--all")
+
+
+def test_bring_your_own_csv_by_editing_params_only(fork: Path) -> None:
+    make_custom_frame().to_csv(fork / "data" / "external" / "custom.csv", index=False)
+    params = yaml.safe_load((fork / "params.yaml").read_text())
+    params["data"].update(
+        {"source": "data/external/custom.csv", "target": "outcome", "drop": ["row_id"]}
+    )
+    (fork / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    sh(fork, "dvc", "repro")
+    report = yaml.safe_load((fork / "reports" / "data_validation.json").read_text())
+    assert report["schema"]["categorical"] == ["colour", "region"]
+    assert report["schema"]["labels"] == ["high", "low", "mid"]
+    metrics = yaml.safe_load((fork / "reports" / "metrics.json").read_text())
+    assert metrics["model"]["accuracy"] > metrics["baseline"]["accuracy"] + 0.2
+    changed = sh(fork, "git", "status", "--porcelain", "--untracked-files=no", "src", "dvc.yaml")
+    assert changed == ""  # no code or pipeline edits were needed
+
+
+def test_push_then_pull_restores_the_model(fork: Path, tmp_path: Path) -> None:
+    remote = tmp_path / "remote"
+    sh(fork, "dvc", "remote", "add", "--local", "-d", "scratch", str(remote))
+    sh(fork, "dvc", "push")
+    model = fork / "models" / "model.skops"
+    original = model.read_bytes()
+    model.unlink()
+    shutil.rmtree(fork / ".dvc" / "cache")
+    sh(fork, "dvc", "pull")
+    assert model.read_bytes() == original

@@ -1,0 +1,78 @@
+import pytest
+
+from mlgate.config import ModelConfig
+from mlgate.data.schema import FeatureSchema
+from mlgate.errors import ModelConfigError
+from mlgate.model.build import build_pipeline, resolve_estimator
+
+SCHEMA = FeatureSchema(target="y", labels=(0, 1), numeric=("a", "b"), categorical=("c",))
+
+
+def model(**values: object) -> ModelConfig:
+    base: dict[str, object] = {"estimator": "sklearn.linear_model.LogisticRegression"}
+    base.update(values)
+    return ModelConfig.model_validate(base)
+
+
+def test_estimator_is_built_with_its_hyperparameters() -> None:
+    estimator = resolve_estimator(model(params={"C": 0.5, "max_iter": 300}))
+    assert type(estimator).__name__ == "LogisticRegression"
+    assert estimator.get_params()["C"] == 0.5
+
+
+def test_unknown_module_is_named() -> None:
+    with pytest.raises(
+        ModelConfigError, match=r"model\.estimator: cannot import module 'sklearn\.nope'"
+    ):
+        resolve_estimator(model(estimator="sklearn.nope.Forest"))
+
+
+def test_unknown_class_is_named() -> None:
+    with pytest.raises(ModelConfigError, match=r"'sklearn\.ensemble' has no class 'RandomJungle'"):
+        resolve_estimator(model(estimator="sklearn.ensemble.RandomJungle"))
+
+
+def test_regressor_is_not_accepted_as_a_classifier() -> None:
+    with pytest.raises(ModelConfigError, match="not a classifier with fit and predict_proba"):
+        resolve_estimator(model(estimator="sklearn.linear_model.LinearRegression"))
+
+
+def test_unknown_hyperparameter_is_named_with_the_allowed_ones() -> None:
+    with pytest.raises(
+        ModelConfigError,
+        match=r"model\.params\.trees: LogisticRegression has no parameter 'trees' \(allowed: .*max_iter",
+    ):
+        resolve_estimator(model(params={"trees": 3}))
+
+
+def test_invalid_hyperparameter_value_is_named() -> None:
+    with pytest.raises(
+        ModelConfigError, match=r"model\.params\.n_estimators: The 'n_estimators' parameter"
+    ):
+        resolve_estimator(
+            model(estimator="sklearn.ensemble.RandomForestClassifier", params={"n_estimators": -5})
+        )
+
+
+def test_pipeline_has_numeric_and_categorical_branches() -> None:
+    pipeline = build_pipeline(model(), SCHEMA)
+    preprocess = pipeline.named_steps["preprocess"]
+    names = [name for name, _, _ in preprocess.transformers]
+    assert names == ["numeric", "categorical"]
+    numeric_steps = dict(preprocess.transformers[0][1].steps)
+    assert "scale" in numeric_steps
+
+
+def test_scaling_can_be_turned_off_and_categoricals_only_works() -> None:
+    config = model(preprocessing={"scale_numeric": False})
+    pipeline = build_pipeline(config, SCHEMA)
+    numeric_steps = dict(pipeline.named_steps["preprocess"].transformers[0][1].steps)
+    assert "scale" not in numeric_steps
+    only_categorical = FeatureSchema(target="y", labels=(0, 1), numeric=(), categorical=("c",))
+    names = [
+        n
+        for n, _, _ in build_pipeline(config, only_categorical)
+        .named_steps["preprocess"]
+        .transformers
+    ]
+    assert names == ["categorical"]

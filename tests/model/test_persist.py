@@ -1,0 +1,86 @@
+import io
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+import skops.io as sio
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
+
+from mlgate.config import ModelConfig
+from mlgate.data.schema import FeatureSchema
+from mlgate.data.split import split_frame
+from mlgate.errors import ArtifactError
+from mlgate.model.persist import canonical_model_bytes, dump_model, load_model
+from mlgate.model.train import train_model
+
+SCHEMA = FeatureSchema(
+    target="outcome",
+    labels=("high", "low", "mid"),
+    numeric=("size", "weight"),
+    categorical=("colour", "region"),
+)
+
+
+class SneakyClassifier(ClassifierMixin, BaseEstimator):
+    """A type outside the allow-list, as an attacker's model file would carry."""
+
+    def fit(self, X: object, y: object) -> "SneakyClassifier":
+        return self
+
+
+@pytest.fixture(scope="module")
+def fitted() -> tuple[object, pd.DataFrame]:
+    from tests.conftest import make_custom_frame
+
+    train, test = split_frame(make_custom_frame(), SCHEMA, test_size=0.25, seed=0)
+    config = ModelConfig.model_validate(
+        {
+            "estimator": "sklearn.ensemble.RandomForestClassifier",
+            "params": {"n_estimators": 10, "random_state": 0},
+        }
+    )
+    return train_model(train, SCHEMA, config), test.loc[:, list(SCHEMA.features)]
+
+
+def test_round_trip_gives_identical_predictions(fitted: tuple[object, pd.DataFrame]) -> None:
+    model, features = fitted
+    loaded = load_model(dump_model(model), origin="m")  # type: ignore[arg-type]
+    np.testing.assert_array_equal(loaded.predict_proba(features), model.predict_proba(features))  # type: ignore[attr-defined]
+
+
+def test_same_model_gives_same_bytes(fitted: tuple[object, pd.DataFrame]) -> None:
+    model, _ = fitted
+    raw_first, raw_second = sio.dumps(model), sio.dumps(model)
+    assert raw_first != raw_second  # skops alone names files after id() and stamps the time
+    assert canonical_model_bytes(raw_first) == canonical_model_bytes(raw_second)
+
+
+def test_canonical_archive_has_fixed_timestamps(fitted: tuple[object, pd.DataFrame]) -> None:
+    model, _ = fitted
+    with zipfile.ZipFile(io.BytesIO(dump_model(model))) as archive:  # type: ignore[arg-type]
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert archive.namelist() == sorted(archive.namelist())
+
+
+def test_type_outside_allow_list_is_refused() -> None:
+    data = sio.dumps(SneakyClassifier())
+    with pytest.raises(
+        ArtifactError,
+        match=r"refusing to load types outside the allow-list: tests\.model\.test_persist\.SneakyClassifier",
+    ):
+        load_model(data, origin="models/model.skops")
+
+
+def test_extra_trusted_root_admits_the_configured_estimator_package() -> None:
+    data = sio.dumps(SneakyClassifier())
+    loaded = load_model(data, origin="m", extra_trusted_roots=frozenset({"tests"}))
+    assert isinstance(loaded, SneakyClassifier)
+
+
+def test_a_pickle_is_not_a_model_file() -> None:
+    import pickle
+
+    with pytest.raises(ArtifactError, match="not a skops model file"):
+        load_model(pickle.dumps(LogisticRegression()), origin="models/model.skops")

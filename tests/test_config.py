@@ -1,0 +1,100 @@
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from mlgate.config import load_params, parse_params
+from mlgate.errors import ConfigError
+from tests.conftest import BASE_PARAMS, REPO_ROOT, params_with, write_params
+
+
+def test_committed_params_yaml_is_valid() -> None:
+    params = load_params(REPO_ROOT / "params.yaml")
+    assert params.data.source == "sklearn:breast_cancer"
+    assert params.model.estimator == "sklearn.ensemble.RandomForestClassifier"
+
+
+def test_defaults_fill_optional_keys() -> None:
+    params = parse_params(BASE_PARAMS)
+    assert params.data.numeric is None
+    assert params.model.preprocessing.numeric_imputer == "median"
+    assert params.model.baseline == "prior"
+
+
+def test_params_are_frozen() -> None:
+    params = parse_params(BASE_PARAMS)
+    with pytest.raises(ValidationError):
+        params.data.seed = 3  # type: ignore[misc]
+
+
+def test_unknown_key_is_named_with_its_section() -> None:
+    raw = params_with(data={"sorce": "x.csv"})
+    with pytest.raises(ConfigError, match=r"data\.sorce: unknown key"):
+        parse_params(raw)
+
+
+def test_unknown_top_level_section_is_rejected() -> None:
+    with pytest.raises(ConfigError, match=r"gatez: unknown key"):
+        parse_params({**BASE_PARAMS, "gatez": {}})
+
+
+def test_wrong_type_names_key_and_value() -> None:
+    with pytest.raises(ConfigError, match=r"data\.test_size: .*number.*'a lot'"):
+        parse_params(params_with(data={"test_size": "a lot"}))
+
+
+def test_test_size_must_be_a_fraction() -> None:
+    with pytest.raises(ConfigError, match=r"data\.test_size: .*less than 1"):
+        parse_params(params_with(data={"test_size": 1.5}))
+
+
+def test_missing_required_key() -> None:
+    raw = params_with()
+    del raw["data"]["target"]
+    with pytest.raises(ConfigError, match=r"data\.target: required key is missing"):
+        parse_params(raw)
+
+
+def test_column_in_both_roles_is_rejected() -> None:
+    raw = params_with(data={"numeric": ["size"], "categorical": ["size"]})
+    with pytest.raises(ConfigError, match="both numeric and categorical: size"):
+        parse_params(raw)
+
+
+def test_target_cannot_be_dropped() -> None:
+    with pytest.raises(ConfigError, match="target 'outcome' cannot also be a feature or dropped"):
+        parse_params(params_with(data={"drop": ["outcome"]}))
+
+
+def test_positive_label_must_be_one_of_the_labels() -> None:
+    raw = params_with(data={"labels": ["a", "b"], "positive_label": "c"})
+    with pytest.raises(ConfigError, match="positive_label 'c' is not one of labels"):
+        parse_params(raw)
+
+
+def test_estimator_must_be_an_import_path() -> None:
+    raw = params_with(model={"estimator": "RandomForest"})
+    with pytest.raises(ConfigError, match=r"model\.estimator: expected an import path"):
+        parse_params(raw)
+
+
+def test_non_mapping_document_is_rejected() -> None:
+    with pytest.raises(ConfigError, match="expected a mapping at the top level, got list"):
+        parse_params([1, 2])
+
+
+def test_malformed_yaml_reports_line(tmp_path: Path) -> None:
+    path = tmp_path / "params.yaml"
+    path.write_text("data:\n  source: [unclosed\nmodel: {}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"malformed YAML at line \d+, column \d+"):
+        load_params(path)
+
+
+def test_missing_params_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="file not found"):
+        load_params(tmp_path / "params.yaml")
+
+
+def test_load_params_round_trips_a_written_file(tmp_path: Path) -> None:
+    path = write_params(tmp_path, params_with(data={"labels": ["low", "mid", "high"]}))
+    assert load_params(path).data.labels == ("low", "mid", "high")
