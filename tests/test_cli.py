@@ -291,3 +291,12 @@ def test_bad_params_path_is_reported_by_every_stage(workdir: Path, stage: str) -
 
 def test_base_params_are_the_fixture_defaults() -> None:
     assert BASE_PARAMS["data"]["target"] == "outcome"
+
+
+def test_bad_corrupt_upstream_artifact_names_the_stage_to_rerun(workdir: Path) -> None:
+    (workdir / "data" / "raw").mkdir(parents=True)
+    (workdir / "data" / "raw" / "data.parquet").write_bytes(b"truncated")
+    code, _, err = run("validate")
+    assert_clean_failure(code, err, "data/raw/data.parquet: unreadable Parquet")
+    assert "re-run `dvc repro ingest`" in err
+    assert not (workdir / "reports").exists()

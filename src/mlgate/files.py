@@ -9,13 +9,16 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mlgate.errors import ArtifactError
 
 if TYPE_CHECKING:
     import pandas as pd
+
+T = TypeVar("T")
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
@@ -53,35 +56,27 @@ def write_parquet(path: Path, frame: pd.DataFrame) -> None:
     write_bytes_atomic(path, parquet_bytes(frame))
 
 
-def _missing(path: Path, producer: str) -> ArtifactError:
-    return ArtifactError(f"{path}: not found; run `dvc repro {producer}` (or `make run`) first")
+def _read(path: Path, producer: str, parse: Callable[[Path], T], kind: str) -> T:
+    """Read an upstream artefact, naming the stage to re-run when it is missing or broken."""
+    if not path.is_file():
+        raise ArtifactError(f"{path}: not found; run `dvc repro {producer}` (or `make run`) first")
+    try:
+        return parse(path)
+    except (OSError, ValueError) as exc:
+        raise ArtifactError(
+            f"{path}: unreadable {kind} ({exc}); re-run `dvc repro {producer}`"
+        ) from None
 
 
 def read_parquet(path: Path, producer: str) -> pd.DataFrame:
     import pandas as pd
 
-    if not path.is_file():
-        raise _missing(path, producer)
-    try:
-        return pd.read_parquet(path)
-    except (OSError, ValueError) as exc:
-        raise ArtifactError(
-            f"{path}: unreadable Parquet ({exc}); re-run `dvc repro {producer}`"
-        ) from None
+    return _read(path, producer, pd.read_parquet, "Parquet")
 
 
 def read_json(path: Path, producer: str) -> Any:
-    if not path.is_file():
-        raise _missing(path, producer)
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ArtifactError(
-            f"{path}: unreadable JSON ({exc}); re-run `dvc repro {producer}`"
-        ) from None
+    return _read(path, producer, lambda p: json.loads(p.read_text(encoding="utf-8")), "JSON")
 
 
 def read_bytes(path: Path, producer: str) -> bytes:
-    if not path.is_file():
-        raise _missing(path, producer)
-    return path.read_bytes()
+    return _read(path, producer, Path.read_bytes, "file")
