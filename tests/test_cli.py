@@ -270,11 +270,52 @@ def test_bad_positive_label_not_in_the_data(workdir: Path) -> None:
     frame["outcome"] = frame["outcome"].where(frame["outcome"] == "high", "other")
     frame.to_csv(workdir / "data/external/custom.csv", index=False)
     write_params(workdir, params_with(data={"positive_label": "HIGH"}))
-    run_stages("ingest", "validate", "split", "train")
-    code, _, err = run("evaluate")
+    run_stages("ingest")
+    code, _, err = run("validate")  # caught before any training time is spent
     assert_clean_failure(code, err, "data.positive_label: 'HIGH' is not a class of the target")
-    assert not (workdir / "reports" / "metrics.json").exists()
-    assert not (workdir / "reports" / "plots").exists()
+    assert outputs(workdir) == {"data/raw/data.parquet"}
+
+
+def test_bad_failed_validation_removes_the_stale_report(workdir: Path) -> None:
+    run_stages("ingest", "validate")
+    write_params(workdir, params_with(data={"target": "label"}))
+    code, _, err = run("validate")
+    assert_clean_failure(code, err, "data.target: column(s) 'label' not in the data")
+    code, _, err = run("split")
+    assert_clean_failure(code, err, "reports/data_validation.json: not found")
+
+
+def test_bad_estimator_without_probabilities_fails_before_training(workdir: Path) -> None:
+    write_params(workdir, params_with(model={"estimator": "sklearn.svm.SVC", "params": {}}))
+    run_stages("ingest", "validate", "split")
+    code, _, err = run("train")
+    assert_clean_failure(code, err, "SVC gives no predict_proba with these params")
+    assert not (workdir / "models").exists()
+
+
+def test_bad_unquoted_yes_no_labels_get_a_quoting_hint(workdir: Path) -> None:
+    (workdir / "params.yaml").write_text(
+        "data:\n  source: data/external/custom.csv\n  target: outcome\n  labels: [no, yes]\n"
+        "model:\n  estimator: sklearn.linear_model.LogisticRegression\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("ingest")
+    assert_clean_failure(
+        code,
+        err,
+        "data.labels.0: YAML reads unquoted yes/no/true/false as a boolean; quote the label",
+    )
+    assert outputs(workdir) == set()
+
+
+def test_bad_infinite_value_is_named_at_validation(workdir: Path) -> None:
+    frame = make_custom_frame().astype({"weight": "str"})
+    frame.loc[[4, 9], "weight"] = "inf"
+    frame.to_csv(workdir / "data/external/custom.csv", index=False)
+    run_stages("ingest")
+    code, _, err = run("validate")
+    assert code == 1
+    assert "column 'weight': 2 infinite value(s) (e.g. inf)" in err
 
 
 def test_bad_cli_argument_is_a_usage_error(workdir: Path) -> None:

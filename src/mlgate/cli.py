@@ -135,7 +135,7 @@ def ingest(params: ParamsOption = PARAMS) -> None:
     started = time.perf_counter()
     config = _params(params)
     with _working(f"reading {config.data.source}"):
-        frame = load_source(config.data.source)
+        frame = load_source(config.data.source, config.data.na_values)
     write_parquet(RAW_DATA, frame)
     _done("ingest", started, f"{len(frame)} rows x {frame.shape[1]} columns → {RAW_DATA}")
 
@@ -148,6 +148,7 @@ def validate(params: ParamsOption = PARAMS) -> None:
     from mlgate.files import read_parquet, write_json
 
     started = time.perf_counter()
+    VALIDATION_REPORT.unlink(missing_ok=True)  # a stale "valid" verdict must not outlive a failure
     config = _params(params)
     frame = read_parquet(RAW_DATA, "ingest")
     report = validate_frame(frame, config.data)
@@ -227,7 +228,7 @@ def evaluate(params: ParamsOption = PARAMS) -> None:
             baseline,
             test_frame,
             schema,
-            positive_label=config.data.positive_label,
+            positive_label=schema.positive_label,
             importance_repeats=config.model.importance_repeats,
             seed=config.data.seed,
         )

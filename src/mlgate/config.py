@@ -7,14 +7,34 @@ key named.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from mlgate.errors import ConfigError
 
-Label = int | str
+
+def _not_a_yaml_boolean(value: object) -> object:
+    if isinstance(value, bool):
+        raise ValueError(
+            "YAML reads unquoted yes/no/true/false as a boolean; quote the label, e.g. 'yes'"
+        )
+    return value
+
+
+# A class label as written in params.yaml; matched to the data's own values by its text.
+Label = Annotated[StrictInt | StrictFloat | str, BeforeValidator(_not_a_yaml_boolean)]
 
 
 class _Strict(BaseModel):
@@ -34,6 +54,9 @@ class DataConfig(_Strict):
     """Where the data comes from and what its columns mean."""
 
     source: str = Field(min_length=1, description="path, fsspec URL or sklearn:<dataset>")
+    na_values: tuple[str, ...] | None = Field(
+        default=None, description="CSV cells read as missing; null keeps pandas' defaults"
+    )
     target: str = Field(min_length=1)
     drop: tuple[str, ...] = ()
     numeric: tuple[str, ...] | None = None

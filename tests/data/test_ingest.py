@@ -81,3 +81,17 @@ def test_directory_instead_of_file(tmp_path: Path) -> None:
     (tmp_path / "folder.csv").mkdir()
     with pytest.raises(SourceError, match="is a directory"):
         load_source(str(tmp_path / "folder.csv"))
+
+
+def test_csv_cells_stay_text_so_leading_zeros_survive(tmp_path: Path) -> None:
+    (tmp_path / "zip.csv").write_text("zip,y\n007,a\n07,b\n7,a\n")
+    assert load_source(str(tmp_path / "zip.csv"))["zip"].tolist() == ["007", "07", "7"]
+
+
+def test_na_values_replace_the_default_missing_tokens(tmp_path: Path) -> None:
+    (tmp_path / "regions.csv").write_text("region,y\nNA,a\nEU,b\n,a\n")
+    default = load_source(str(tmp_path / "regions.csv"))
+    explicit = load_source(str(tmp_path / "regions.csv"), na_values=("",))
+    assert default["region"].isna().sum() == 2
+    assert explicit["region"].tolist()[:2] == ["NA", "EU"]
+    assert explicit["region"].isna().sum() == 1

@@ -142,3 +142,40 @@ def test_conform_gives_floats_and_strings_and_keeps_missing(custom_frame: pd.Dat
 
 def test_make_custom_frame_is_seeded() -> None:
     pd.testing.assert_frame_equal(make_custom_frame(seed=3), make_custom_frame(seed=3))
+
+
+def test_params_labels_match_the_data_by_their_text() -> None:
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "y": ["1", "2", "1", "2"]})
+    schema = resolve_schema(config(target="y", drop=(), labels=(1, 2), positive_label=2), frame)
+    assert schema.labels == ("1", "2")
+    assert schema.positive_label == "2"
+    assert find_violations(frame, schema, ValidationSettings(min_rows=2)) == []
+
+
+def test_positive_label_defaults_to_the_last_class_of_a_binary_target() -> None:
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "y": ["yes", "no", "yes", "no"]})
+    assert resolve_schema(config(target="y", drop=()), frame).positive_label == "yes"
+    three = frame.assign(y=["a", "b", "c", "a"])
+    assert resolve_schema(config(target="y", drop=()), three).positive_label is None
+
+
+def test_unknown_positive_label_fails_at_validation(custom_frame: pd.DataFrame) -> None:
+    with pytest.raises(ConfigError, match=r"data\.positive_label: 'HIGH' is not a class"):
+        resolve_schema(config(positive_label="HIGH"), custom_frame)
+
+
+def test_boolean_and_fractional_targets_keep_their_types() -> None:
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "y": [True, False, True, False]})
+    assert resolve_schema(config(target="y", drop=()), frame).labels == (False, True)
+    halves = frame.assign(y=[0.5, 1.0, 0.5, 1.0])
+    schema = resolve_schema(config(target="y", drop=()), halves)
+    assert set(schema.labels) == {0.5, 1}
+    assert find_violations(halves, schema, ValidationSettings(min_rows=2)) == []
+
+
+def test_integer_codes_with_gaps_stay_clean_categories() -> None:
+    frame = pd.DataFrame({"code": [1.0, None, 3.0, 2.0], "y": ["a", "b", "a", "b"]})
+    schema = FeatureSchema(target="y", labels=("a", "b"), numeric=(), categorical=("code",))
+    codes = conform_frame(frame, schema)["code"]
+    assert codes.isna().tolist() == [False, True, False, False]
+    assert codes.dropna().tolist() == ["1", "3", "2"]

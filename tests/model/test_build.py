@@ -32,9 +32,18 @@ def test_unknown_class_is_named() -> None:
         resolve_estimator(model(estimator="sklearn.ensemble.RandomJungle"))
 
 
-def test_regressor_is_not_accepted_as_a_classifier() -> None:
-    with pytest.raises(ModelConfigError, match="not a classifier with fit and predict_proba"):
-        resolve_estimator(model(estimator="sklearn.linear_model.LinearRegression"))
+@pytest.mark.parametrize(
+    "path", ["sklearn.linear_model.LinearRegression", "sklearn.mixture.GaussianMixture"]
+)
+def test_non_classifiers_are_refused_even_with_predict_proba(path: str) -> None:
+    with pytest.raises(ModelConfigError, match=rf"model\.estimator: {path} is not a classifier"):
+        resolve_estimator(model(estimator=path))
+
+
+def test_classifier_without_probabilities_says_how_to_get_them() -> None:
+    with pytest.raises(ModelConfigError, match=r"SVC gives no predict_proba .*probability: true"):
+        resolve_estimator(model(estimator="sklearn.svm.SVC"))
+    assert resolve_estimator(model(estimator="sklearn.svm.SVC", params={"probability": True}))
 
 
 def test_unknown_hyperparameter_is_named_with_the_allowed_ones() -> None:

@@ -84,3 +84,30 @@ def test_a_pickle_is_not_a_model_file() -> None:
 
     with pytest.raises(ArtifactError, match="not a skops model file"):
         load_model(pickle.dumps(LogisticRegression()), origin="models/model.skops")
+
+
+def test_functions_are_refused_even_from_trusted_packages(tmp_path: object) -> None:
+    """A crafted file naming a code-running function must not load (skops would call it)."""
+    from numpy.testing._private import utils
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    crafted = make_pipeline(FunctionTransformer(utils.runstring))
+    data = sio.dumps(crafted)
+    assert "numpy.testing._private.utils.runstring" in sio.get_untrusted_types(data=data)
+    with pytest.raises(
+        ArtifactError, match=r"outside the allow-list: numpy\.testing\._private\.utils\.runstring"
+    ):
+        load_model(data, origin="models/model.skops")
+
+
+def test_truncated_array_inside_a_model_is_reported(fitted: tuple[object, pd.DataFrame]) -> None:
+    model, _ = fitted
+    source = zipfile.ZipFile(io.BytesIO(dump_model(model)))  # type: ignore[arg-type]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for name in source.namelist():
+            content = source.read(name)
+            target.writestr(name, content[:20] if name.endswith(".npy") else content)
+    with pytest.raises(ArtifactError, match="corrupt model file"):
+        load_model(buffer.getvalue(), origin="models/model.skops")

@@ -15,12 +15,15 @@ SKLEARN_DATASETS = ("breast_cancer", "iris", "wine")
 READABLE_SUFFIXES = (".csv", ".parquet", ".pq", ".csv.gz", ".tsv")
 
 
-def load_source(source: str) -> pd.DataFrame:
-    """Read a local path, an fsspec URL (https://, s3://, gs://) or a bundled sklearn dataset."""
+def load_source(source: str, na_values: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Read a local path, an fsspec URL (https://, s3://, gs://) or a bundled sklearn dataset.
+
+    CSV cells are kept as text ("007" stays "007"); the schema decides which columns are numeric.
+    """
     if source.startswith(SKLEARN_PREFIX):
         frame = _load_sklearn(source.removeprefix(SKLEARN_PREFIX))
     else:
-        frame = _load_file(source)
+        frame = _load_file(source, na_values)
     frame.columns = [str(column) for column in frame.columns]
     return frame.reset_index(drop=True)
 
@@ -47,7 +50,7 @@ def _suffix(source: str) -> str:
     return PurePosixPath(name).suffix
 
 
-def _load_file(source: str) -> pd.DataFrame:
+def _load_file(source: str, na_values: tuple[str, ...] | None) -> pd.DataFrame:
     import fsspec
     import pandas as pd
 
@@ -61,7 +64,13 @@ def _load_file(source: str) -> pd.DataFrame:
         with fsspec.open(source, mode="rb", compression="infer") as handle:
             if suffix in (".parquet", ".pq"):
                 return pd.read_parquet(handle)
-            return pd.read_csv(handle, sep="\t" if suffix == ".tsv" else ",")
+            return pd.read_csv(
+                handle,
+                sep="\t" if suffix == ".tsv" else ",",
+                dtype=str,
+                keep_default_na=na_values is None,
+                na_values=list(na_values) if na_values is not None else None,
+            )
     except FileNotFoundError:
         raise SourceError(f"data.source: file not found: {source}") from None
     except PermissionError:

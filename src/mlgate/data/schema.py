@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt
 
 from mlgate.config import DataConfig, Label, ValidationSettings
 from mlgate.errors import ConfigError
@@ -21,13 +21,18 @@ NUMERIC_LOOKING_SHARE = 0.9
 EXAMPLES_SHOWN = 3
 
 
+# A class label as it appears in the data (a CSV's labels are text; sklearn's are ints).
+DataLabel = StrictBool | StrictInt | StrictFloat | str
+
+
 class FeatureSchema(BaseModel):
     """Resolved roles of every column the model sees."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     target: str
-    labels: tuple[Label, ...]
+    labels: tuple[DataLabel, ...]
+    positive_label: DataLabel | None = None
     numeric: tuple[str, ...]
     categorical: tuple[str, ...]
 
@@ -76,12 +81,44 @@ def _infer_is_numeric(column: pd.Series) -> bool:
     return _looks_numeric(column)
 
 
-def _plain(value: Any) -> Label:
-    """numpy scalars → Python int/str so labels survive JSON and compare with params."""
+def _plain(value: Any) -> DataLabel:
+    """numpy scalars → plain Python values, so labels survive JSON unchanged."""
     item = value.item() if hasattr(value, "item") else value
     if isinstance(item, float) and item.is_integer():
         return int(item)
-    return item if isinstance(item, int | str) else str(item)
+    return item if isinstance(item, bool | int | float | str) else str(item)
+
+
+def _label_order(label: DataLabel) -> tuple[str, DataLabel]:
+    return (type(label).__name__, label)
+
+
+def _match_label(label: Label, observed: list[DataLabel]) -> DataLabel:
+    """A params label as the data spells it: `1`, `"1"` and `1.0` all find the data's 1."""
+    for value in observed:
+        if value == label or str(value) == str(label):
+            return value
+    return label
+
+
+def _resolve_labels(
+    config: DataConfig, frame: pd.DataFrame
+) -> tuple[tuple[DataLabel, ...], DataLabel | None]:
+    observed = sorted({_plain(v) for v in frame[config.target].dropna().unique()}, key=_label_order)
+    if config.labels is None:
+        labels = tuple(observed)
+    else:
+        labels = tuple(_match_label(label, observed) for label in config.labels)
+    if config.positive_label is None:
+        positive = sorted(labels, key=_label_order)[-1] if len(labels) == 2 else None
+        return labels, positive
+    positive = _match_label(config.positive_label, list(labels))
+    if positive not in labels:
+        raise ConfigError(
+            f"data.positive_label: {config.positive_label!r} is not a class of the target "
+            f"(classes: {', '.join(map(repr, labels))})"
+        )
+    return labels, positive
 
 
 def _require_columns(names: tuple[str, ...], key: str, present: list[str]) -> None:
@@ -119,13 +156,13 @@ def resolve_schema(config: DataConfig, frame: pd.DataFrame) -> FeatureSchema:
     if not numeric and not categorical:
         raise ConfigError("data: no feature columns left after removing the target and data.drop")
 
-    if config.labels is not None:
-        labels = tuple(config.labels)
-    else:
-        observed = frame[config.target].dropna().unique()
-        labels = tuple(sorted((_plain(v) for v in observed), key=lambda v: (str(type(v)), v)))
+    labels, positive = _resolve_labels(config, frame)
     return FeatureSchema(
-        target=config.target, labels=labels, numeric=tuple(numeric), categorical=tuple(categorical)
+        target=config.target,
+        labels=labels,
+        positive_label=positive,
+        numeric=tuple(numeric),
+        categorical=tuple(categorical),
     )
 
 
@@ -133,6 +170,7 @@ def build_schema(
     schema: FeatureSchema, settings: ValidationSettings, *, with_target: bool = True
 ) -> pa.DataFrameSchema:
     """The pandera contract; without the target it validates served requests."""
+    import numpy as np
     import pandera.pandas as pa
 
     limit = settings.max_null_fraction
@@ -141,8 +179,9 @@ def build_schema(
         return bool(series.isna().mean() <= limit) if len(series) else True
 
     null_check = pa.Check(null_share, name=f"at most {limit:.0%} missing values", ignore_na=False)
+    finite_check = pa.Check(lambda series: np.isfinite(series), name="finite values")
     columns: dict[str, pa.Column] = {
-        name: pa.Column(float, coerce=True, nullable=True, checks=[null_check])
+        name: pa.Column(float, coerce=True, nullable=True, checks=[null_check, finite_check])
         for name in schema.numeric
     }
     columns.update(
@@ -185,6 +224,8 @@ def _violation(column: str | None, check: str, cases: pd.Series, schema: Feature
         return f"{where}: {count} missing value(s), none allowed"
     if check.startswith("coerce_dtype"):
         return f"{where}: {count} value(s) are not numbers{_examples(cases)}"
+    if check == "finite values":
+        return f"{where}: {count} infinite value(s){_examples(cases)}"
     if check.startswith("isin("):
         allowed = ", ".join(map(repr, schema.labels))
         return f"{where}: {count} value(s) outside the allowed labels [{allowed}]{_examples(cases)}"
@@ -247,5 +288,14 @@ def conform_frame(
     for name in schema.numeric:
         conformed[name] = pd.to_numeric(conformed[name], errors="raise").astype("float64")
     for name in schema.categorical:
-        conformed[name] = conformed[name].astype("str")
+        conformed[name] = _as_category_text(conformed[name])
     return conformed
+
+
+def _as_category_text(column: pd.Series) -> pd.Series:
+    """Categories as text; whole-number floats (integer codes with gaps) lose their '.0'."""
+    from pandas.api import types
+
+    if types.is_float_dtype(column.dtype) and (column.dropna() % 1 == 0).all():
+        column = column.astype("Int64")
+    return column.astype("str")

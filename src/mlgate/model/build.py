@@ -26,15 +26,12 @@ def _import_estimator_class(path: str) -> type[Any]:
     estimator_class = getattr(module, class_name, None)
     if not isinstance(estimator_class, type):
         raise ModelConfigError(f"model.estimator: {module_name!r} has no class {class_name!r}")
-    if not (hasattr(estimator_class, "fit") and hasattr(estimator_class, "predict_proba")):
-        raise ModelConfigError(
-            f"model.estimator: {path} is not a classifier with fit and predict_proba"
-        )
     return estimator_class
 
 
 def resolve_estimator(config: ModelConfig) -> BaseEstimator:
     """Import the estimator by path and check its hyperparameters before any training."""
+    from sklearn.base import is_classifier
     from sklearn.utils._param_validation import InvalidParameterError
 
     estimator_class = _import_estimator_class(config.estimator)
@@ -52,6 +49,13 @@ def resolve_estimator(config: ModelConfig) -> BaseEstimator:
             f"(allowed: {', '.join(sorted(allowed))})"
         )
     estimator: BaseEstimator = estimator_class(**config.params)
+    if not is_classifier(estimator):
+        raise ModelConfigError(f"model.estimator: {config.estimator} is not a classifier")
+    if not hasattr(estimator, "predict_proba"):
+        raise ModelConfigError(
+            f"model.estimator: {name} gives no predict_proba with these params "
+            "(metrics and gates need probabilities; for SVC set model.params.probability: true)"
+        )
     validate = getattr(estimator, "_validate_params", None)
     if callable(validate):
         try:

@@ -8,8 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mlgate.config import Label
-from mlgate.data.schema import FeatureSchema
+from mlgate.data.schema import DataLabel, FeatureSchema
 from mlgate.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -36,7 +35,7 @@ def _round(value: float) -> float:
     return round(float(value), DIGITS)
 
 
-def resolve_positive_label(classes: list[Label], positive_label: Label | None) -> Label:
+def resolve_positive_label(classes: list[DataLabel], positive_label: DataLabel | None) -> DataLabel:
     """The class whose precision/recall are reported for binary targets (default: the last)."""
     if positive_label is None:
         return classes[-1]
@@ -49,7 +48,7 @@ def resolve_positive_label(classes: list[Label], positive_label: Label | None) -
 
 
 def score_predictions(
-    y_true: pd.Series, proba: np.ndarray, classes: list[Label], positive_label: Label | None
+    y_true: pd.Series, proba: np.ndarray, classes: list[DataLabel], positive_label: DataLabel | None
 ) -> dict[str, float]:
     """Accuracy, precision, recall, F1, ROC AUC and log loss; macro averages for multiclass."""
     from sklearn import metrics
@@ -78,7 +77,7 @@ def score_predictions(
 
 
 def _curves(
-    y_true: pd.Series, proba: np.ndarray, classes: list[Label], positive: Label
+    y_true: pd.Series, proba: np.ndarray, classes: list[DataLabel], positive: DataLabel
 ) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
     """ROC and precision-recall points: the positive class if binary, else micro-averaged."""
     from sklearn import metrics
@@ -125,14 +124,14 @@ def evaluate_model(
     test: pd.DataFrame,
     schema: FeatureSchema,
     *,
-    positive_label: Label | None,
+    positive_label: DataLabel | None,
     importance_repeats: int,
     seed: int,
 ) -> Evaluation:
     """The evaluate stage: metrics for model and baseline, curves, confusion and importance."""
     features = test.loc[:, list(schema.features)]
     y_true = test[schema.target]
-    classes: list[Label] = [c.item() if hasattr(c, "item") else c for c in model.classes_]
+    classes: list[DataLabel] = [c.item() if hasattr(c, "item") else c for c in model.classes_]
     positive = resolve_positive_label(classes, positive_label)
     proba = model.predict_proba(features)
     baseline_proba = baseline.predict_proba(features)

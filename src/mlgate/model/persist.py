@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 SCHEMA_ENTRY = "schema.json"
 FIXED_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
-# Type families the loader accepts beyond skops' own defaults; anything else is refused.
+# Packages whose *classes* the loader accepts beyond skops' own defaults. Functions are never
+# accepted: a model file naming e.g. numpy.testing's runstring would otherwise execute code.
 TRUSTED_MODULE_ROOTS = frozenset({"sklearn", "numpy", "scipy"})
 
 
@@ -76,8 +77,27 @@ def dump_model(model: Pipeline) -> bytes:
     return canonical_model_bytes(sio.dumps(model))
 
 
+def _resolve(dotted: str) -> object | None:
+    """The object a dotted name refers to, importing only its (installed) module."""
+    import importlib
+
+    parts = dotted.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            target: object = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attribute in parts[cut:]:
+            target = getattr(target, attribute, None)
+        return target
+    return None
+
+
 def _is_trusted(type_name: str, extra_roots: frozenset[str]) -> bool:
-    return type_name.split(".", 1)[0] in TRUSTED_MODULE_ROOTS | extra_roots
+    """A class (never a function) from scikit-learn, NumPy, SciPy or the estimator's package."""
+    if type_name.split(".", 1)[0] not in TRUSTED_MODULE_ROOTS | extra_roots:
+        return False
+    return isinstance(_resolve(type_name), type)
 
 
 def load_model(
@@ -95,5 +115,10 @@ def load_model(
         raise ArtifactError(
             f"{origin}: refusing to load types outside the allow-list: {', '.join(refused)}"
         )
-    model: Pipeline = sio.loads(data, trusted=list(untrusted))
+    try:
+        model: Pipeline = sio.loads(data, trusted=list(untrusted))
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError, OSError) as exc:
+        raise ArtifactError(
+            f"{origin}: corrupt model file ({exc}); re-run `dvc repro train`"
+        ) from None
     return model
