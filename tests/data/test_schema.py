@@ -152,6 +152,13 @@ def test_params_labels_match_the_data_by_their_text() -> None:
     assert find_violations(frame, schema, ValidationSettings(min_rows=2)) == []
 
 
+def test_params_integer_labels_match_a_csv_of_float_text() -> None:
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "y": ["0.0", "1.0", "0.0", "1.0"]})
+    schema = resolve_schema(config(target="y", drop=(), labels=(0, 1)), frame)
+    assert schema.labels == ("0.0", "1.0")
+    assert find_violations(frame, schema, ValidationSettings(min_rows=2)) == []
+
+
 def test_positive_label_defaults_to_the_last_class_of_a_binary_target() -> None:
     frame = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "y": ["yes", "no", "yes", "no"]})
     assert resolve_schema(config(target="y", drop=()), frame).positive_label == "yes"

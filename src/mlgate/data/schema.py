@@ -93,12 +93,18 @@ def _label_order(label: DataLabel) -> tuple[str, DataLabel]:
     return (type(label).__name__, label)
 
 
+def _same_label(value: DataLabel, label: Label) -> bool:
+    if value == label or str(value) == str(label):
+        return True
+    try:
+        return float(str(value)) == float(str(label))
+    except ValueError:
+        return False
+
+
 def _match_label(label: Label, observed: list[DataLabel]) -> DataLabel:
-    """A params label as the data spells it: `1`, `"1"` and `1.0` all find the data's 1."""
-    for value in observed:
-        if value == label or str(value) == str(label):
-            return value
-    return label
+    """A params label as the data spells it: `1`, `"1"` and `1.0` all find the data's "1.0"."""
+    return next((value for value in observed if _same_label(value, label)), label)
 
 
 def _resolve_labels(
