@@ -38,6 +38,7 @@ def run(folder: Path, *command: str) -> float:
 
 
 def copy_project(target: Path) -> None:
+    """A new git repository at `target` holding the project's files (committed or not ignored)."""
     listing = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
         cwd=ROOT,
@@ -49,7 +50,7 @@ def copy_project(target: Path) -> None:
         if (ROOT / name).is_file():
             (target / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, target / name)
-    run(target, "git", "init", "-q")
+    run(target, "git", "init", "-q", "-b", "main")
     run(target, "git", "add", "-A")
     run(target, "git", "commit", "-q", "-m", "bench")
 

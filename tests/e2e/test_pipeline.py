@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from benchmarks.pipeline import copy_project
 
-from tests.conftest import REPO_ROOT, make_custom_frame
+from tests.conftest import make_custom_frame
 
 pytestmark = pytest.mark.slow
 
@@ -45,22 +46,8 @@ def stages_run(output: str) -> list[str]:
 @pytest.fixture(scope="module")
 def reproduced(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A git copy of the project's files (as committed or about to be), after one `dvc repro`."""
-    listing = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
     copy = tmp_path_factory.mktemp("fork") / "mlgate"
-    for name in filter(None, listing.split("\0")):
-        source = REPO_ROOT / name
-        if source.is_file():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, copy / name)
-    sh(copy, "git", "init", "-q", "-b", "main")
-    sh(copy, "git", "add", "-A")
-    sh(copy, "git", "commit", "-q", "-m", "fork")
+    copy_project(copy)
     first = sh(copy, "dvc", "repro")
     # Stages whose outputs live only in the DVC cache must run; those whose outputs are
     # committed (validate, evaluate) may be skipped when their deps reproduce the same hashes.
