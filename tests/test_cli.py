@@ -15,7 +15,7 @@ import yaml
 from typer.testing import CliRunner
 
 from mlgate.cli import app
-from tests.conftest import BASE_PARAMS, make_custom_frame, params_with, write_params
+from tests.conftest import make_custom_frame, params_with, write_params
 
 STAGES = ("ingest", "validate", "split", "train", "evaluate")
 runner = CliRunner()
@@ -328,10 +328,6 @@ def test_bad_cli_argument_is_a_usage_error(workdir: Path) -> None:
 def test_bad_params_path_is_reported_by_every_stage(workdir: Path, stage: str) -> None:
     code, _, err = run(stage, "--params", "missing.yaml")
     assert_clean_failure(code, err, "missing.yaml: file not found")
-
-
-def test_base_params_are_the_fixture_defaults() -> None:
-    assert BASE_PARAMS["data"]["target"] == "outcome"
 
 
 def test_bad_corrupt_upstream_artifact_names_the_stage_to_rerun(workdir: Path) -> None:

@@ -9,9 +9,9 @@ from tests.conftest import BASE_PARAMS, REPO_ROOT, params_with, write_params
 
 
 def test_committed_params_yaml_is_valid() -> None:
-    params = load_params(REPO_ROOT / "params.yaml")
-    assert params.data.source == "sklearn:breast_cancer"
-    assert params.model.estimator == "sklearn.ensemble.RandomForestClassifier"
+    params = load_params(REPO_ROOT / "params.yaml")  # whatever a fork has put there
+    assert params.data.target
+    assert params.model.estimator
 
 
 def test_defaults_fill_optional_keys() -> None:

@@ -206,6 +206,7 @@ def train(params: ParamsOption = PARAMS) -> None:
 @_reports_errors
 def evaluate(params: ParamsOption = PARAMS) -> None:
     """Metrics for the model and a dummy baseline on the test split, plus plot data."""
+    from mlgate.data.schema import resolve_positive_label
     from mlgate.files import read_bytes, read_parquet, write_bytes_atomic, write_json
     from mlgate.model.evaluate import evaluate_model, fit_baseline, render_importance_png
     from mlgate.model.persist import load_model
@@ -228,7 +229,7 @@ def evaluate(params: ParamsOption = PARAMS) -> None:
             baseline,
             test_frame,
             schema,
-            positive_label=schema.positive_label,
+            positive_label=resolve_positive_label(schema.labels, config.data.positive_label),
             importance_repeats=config.model.importance_repeats,
             seed=config.data.seed,
         )

@@ -8,11 +8,11 @@ from mlgate.data.schema import (
     build_schema,
     conform_frame,
     find_violations,
+    resolve_positive_label,
     resolve_schema,
     validate_frame,
 )
 from mlgate.errors import ConfigError
-from tests.conftest import make_custom_frame
 
 
 def config(**overrides: object) -> DataConfig:
@@ -140,15 +140,11 @@ def test_conform_gives_floats_and_strings_and_keeps_missing(custom_frame: pd.Dat
     assert conformed["colour"].dropna().map(type).eq(str).all()
 
 
-def test_make_custom_frame_is_seeded() -> None:
-    pd.testing.assert_frame_equal(make_custom_frame(seed=3), make_custom_frame(seed=3))
-
-
 def test_params_labels_match_the_data_by_their_text() -> None:
     frame = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "y": ["1", "2", "1", "2"]})
     schema = resolve_schema(config(target="y", drop=(), labels=(1, 2), positive_label=2), frame)
     assert schema.labels == ("1", "2")
-    assert schema.positive_label == "2"
+    assert resolve_positive_label(schema.labels, 2) == "2"
     assert find_violations(frame, schema, ValidationSettings(min_rows=2)) == []
 
 
@@ -160,10 +156,8 @@ def test_params_integer_labels_match_a_csv_of_float_text() -> None:
 
 
 def test_positive_label_defaults_to_the_last_class_of_a_binary_target() -> None:
-    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "y": ["yes", "no", "yes", "no"]})
-    assert resolve_schema(config(target="y", drop=()), frame).positive_label == "yes"
-    three = frame.assign(y=["a", "b", "c", "a"])
-    assert resolve_schema(config(target="y", drop=()), three).positive_label is None
+    assert resolve_positive_label(("no", "yes"), None) == "yes"
+    assert resolve_positive_label(("a", "b", "c"), None) is None
 
 
 def test_unknown_positive_label_fails_at_validation(custom_frame: pd.DataFrame) -> None:

@@ -32,7 +32,6 @@ class FeatureSchema(BaseModel):
 
     target: str
     labels: tuple[DataLabel, ...]
-    positive_label: DataLabel | None = None
     numeric: tuple[str, ...]
     categorical: tuple[str, ...]
 
@@ -107,24 +106,29 @@ def _match_label(label: Label, observed: list[DataLabel]) -> DataLabel:
     return next((value for value in observed if _same_label(value, label)), label)
 
 
-def _resolve_labels(
-    config: DataConfig, frame: pd.DataFrame
-) -> tuple[tuple[DataLabel, ...], DataLabel | None]:
+def _resolve_labels(config: DataConfig, frame: pd.DataFrame) -> tuple[DataLabel, ...]:
     observed = sorted({_plain(v) for v in frame[config.target].dropna().unique()}, key=_label_order)
     if config.labels is None:
-        labels = tuple(observed)
-    else:
-        labels = tuple(_match_label(label, observed) for label in config.labels)
-    if config.positive_label is None:
-        positive = sorted(labels, key=_label_order)[-1] if len(labels) == 2 else None
-        return labels, positive
-    positive = _match_label(config.positive_label, list(labels))
+        return tuple(observed)
+    return tuple(_match_label(label, observed) for label in config.labels)
+
+
+def resolve_positive_label(
+    labels: tuple[DataLabel, ...], requested: Label | None
+) -> DataLabel | None:
+    """The class binary precision/recall refer to: as requested, else the last class.
+
+    Not stored in the schema, so that changing it re-runs only `evaluate`.
+    """
+    if requested is None:
+        return sorted(labels, key=_label_order)[-1] if len(labels) == 2 else None
+    positive = _match_label(requested, list(labels))
     if positive not in labels:
         raise ConfigError(
-            f"data.positive_label: {config.positive_label!r} is not a class of the target "
+            f"data.positive_label: {requested!r} is not a class of the target "
             f"(classes: {', '.join(map(repr, labels))})"
         )
-    return labels, positive
+    return positive
 
 
 def _require_columns(names: tuple[str, ...], key: str, present: list[str]) -> None:
@@ -162,11 +166,11 @@ def resolve_schema(config: DataConfig, frame: pd.DataFrame) -> FeatureSchema:
     if not numeric and not categorical:
         raise ConfigError("data: no feature columns left after removing the target and data.drop")
 
-    labels, positive = _resolve_labels(config, frame)
+    labels = _resolve_labels(config, frame)
+    resolve_positive_label(labels, config.positive_label)  # fail here, before any training
     return FeatureSchema(
         target=config.target,
         labels=labels,
-        positive_label=positive,
         numeric=tuple(numeric),
         categorical=tuple(categorical),
     )

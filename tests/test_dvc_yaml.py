@@ -1,0 +1,78 @@
+"""dvc.yaml declares what each stage really depends on, so DVC never keeps stale results."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import REPO_ROOT
+
+PIPELINE: dict[str, Any] = yaml.safe_load((REPO_ROOT / "dvc.yaml").read_text())["stages"]
+# Plumbing shared by every stage; listing it would re-run the whole pipeline on any CLI tweak.
+PLUMBING = {"cli.py", "config.py", "errors.py", "files.py", "__init__.py"}
+
+
+def _module_file(module: str) -> Path | None:
+    base = REPO_ROOT / "src" / Path(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imports(path: Path) -> set[Path]:
+    found: set[Path] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        names = []
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("mlgate"):
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names if alias.name.startswith("mlgate")]
+        found.update(f for f in map(_module_file, names) if f is not None)
+    return found
+
+
+def _closure(files: set[Path]) -> set[Path]:
+    seen: set[Path] = set()
+    todo = list(files)
+    while todo:
+        current = todo.pop()
+        if current not in seen:
+            seen.add(current)
+            todo.extend(_imports(current))
+    return seen
+
+
+def _leaf_keys(tree: dict[str, Any], prefix: str = "") -> set[str]:
+    keys: set[str] = set()
+    for key, value in tree.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict) and key != "params":  # model.params is declared whole
+            keys |= _leaf_keys(value, f"{dotted}.")
+        else:
+            keys.add(dotted)
+    return keys
+
+
+@pytest.mark.parametrize("stage", sorted(PIPELINE))
+def test_stage_lists_every_module_its_code_imports(stage: str) -> None:
+    deps = {REPO_ROOT / dep for dep in PIPELINE[stage]["deps"] if str(dep).startswith("src/")}
+    assert deps, f"{stage} declares no code dependency"
+    needed = {path for path in _closure(deps) if path.name not in PLUMBING}
+    missing = sorted(str(path.relative_to(REPO_ROOT)) for path in needed - deps)
+    assert not missing, f"stage {stage} imports but does not declare: {missing}"
+
+
+def test_every_param_is_read_by_some_stage() -> None:
+    params = yaml.safe_load((REPO_ROOT / "params.yaml").read_text())
+    declared = {p for spec in PIPELINE.values() for p in spec.get("params", [])}
+
+    def covered(key: str) -> bool:
+        return any(key == d or key.startswith(f"{d}.") for d in declared)
+
+    untracked = sorted(key for key in _leaf_keys(params) if not covered(key))
+    assert not untracked, f"params no stage declares (edits would not re-run anything): {untracked}"
