@@ -6,8 +6,9 @@ SHELL := /bin/bash
 VENV := .venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export DVC_NO_ANALYTICS := 1
-# uv as installed on PATH, or else the copy `pip install uv` puts beside python3.
-UV_SYNC := uv sync --locked --all-extras
+# uv from PATH, or else pip-installed into .tools/ (a venv of its own, so it also works where
+# PEP 668 forbids installing into the system Python).
+UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 
 .PHONY: help setup run test test-fast lint format typecheck bench clean
 
@@ -16,9 +17,12 @@ help: ## List the targets
 
 setup: $(VENV)/.synced ## Create .venv (installing uv if missing) and sync the locked dependencies
 
-$(VENV)/.synced: pyproject.toml uv.lock
-	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	@if command -v uv >/dev/null 2>&1; then $(UV_SYNC); else python3 -m $(UV_SYNC); fi
+$(CURDIR)/.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --all-extras
 	@touch $@
 
 run: setup ## Set up, reproduce the whole pipeline (offline on the default data), print the metrics
@@ -50,4 +54,4 @@ bench: setup ## Benchmarks; results under reports/benchmarks/
 	python benchmarks/pipeline.py --out reports/benchmarks/pipeline.json
 
 clean: ## Remove caches and the venv (not DVC data or the remote)
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+import yaml
 from pydantic import ValidationError
 
 from mlgate.config import load_params, parse_params
@@ -98,3 +99,14 @@ def test_missing_params_file(tmp_path: Path) -> None:
 def test_load_params_round_trips_a_written_file(tmp_path: Path) -> None:
     path = write_params(tmp_path, params_with(data={"labels": ["low", "mid", "high"]}))
     assert load_params(path).data.labels == ("low", "mid", "high")
+
+
+def test_readme_bring_your_own_data_example_is_valid() -> None:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Bring your own data", 1)[1]
+    example = yaml.safe_load(section.split("```yaml", 1)[1].split("```", 1)[0])
+    committed = yaml.safe_load((REPO_ROOT / "params.yaml").read_text(encoding="utf-8"))
+    committed["data"].update(example["data"])
+    params = parse_params(committed)
+    assert params.data.labels == ("yes", "no")
+    assert params.data.positive_label == "yes"
