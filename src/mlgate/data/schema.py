@@ -118,7 +118,7 @@ def resolve_positive_label(
 ) -> DataLabel | None:
     """The class binary precision/recall refer to: as requested, else the last class.
 
-    Not stored in the schema, so that changing it re-runs only `evaluate`.
+    Not stored in the schema, so that changing it never re-runs split or train.
     """
     if requested is None:
         return sorted(labels, key=_label_order)[-1] if len(labels) == 2 else None
