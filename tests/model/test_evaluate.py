@@ -3,14 +3,13 @@ import pandas as pd
 import pytest
 
 from mlgate.config import ModelConfig
-from mlgate.data.schema import FeatureSchema
+from mlgate.data.schema import FeatureSchema, resolve_positive_label
 from mlgate.data.split import split_frame
 from mlgate.errors import ConfigError
 from mlgate.model.evaluate import (
     evaluate_model,
     fit_baseline,
     render_importance_png,
-    resolve_positive_label,
     score_predictions,
 )
 from mlgate.model.train import train_model
@@ -42,7 +41,7 @@ def test_positive_label_changes_precision_and_recall() -> None:
 
 def test_unknown_positive_label_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match=r"data\.positive_label: 'maybe' is not a class"):
-        resolve_positive_label(["no", "yes"], "maybe")
+        resolve_positive_label(("no", "yes"), "maybe")
 
 
 def test_multiclass_uses_macro_averages() -> None:

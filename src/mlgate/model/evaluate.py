@@ -8,8 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mlgate.data.schema import DataLabel, FeatureSchema
-from mlgate.errors import ConfigError
+from mlgate.data.schema import DataLabel, FeatureSchema, resolve_positive_label
 
 if TYPE_CHECKING:
     import numpy as np
@@ -35,18 +34,6 @@ def _round(value: float) -> float:
     return round(float(value), DIGITS)
 
 
-def resolve_positive_label(classes: list[DataLabel], positive_label: DataLabel | None) -> DataLabel:
-    """The class whose precision/recall are reported for binary targets (default: the last)."""
-    if positive_label is None:
-        return classes[-1]
-    if positive_label not in classes:
-        raise ConfigError(
-            f"data.positive_label: {positive_label!r} is not a class of the target "
-            f"(classes: {', '.join(map(repr, classes))})"
-        )
-    return positive_label
-
-
 def score_predictions(
     y_true: pd.Series, proba: np.ndarray, classes: list[DataLabel], positive_label: DataLabel | None
 ) -> dict[str, float]:
@@ -56,7 +43,8 @@ def score_predictions(
     predicted = [classes[i] for i in proba.argmax(axis=1)]
     binary = len(classes) == 2
     if binary:
-        positive = resolve_positive_label(classes, positive_label)
+        positive = resolve_positive_label(tuple(classes), positive_label)
+        assert positive is not None  # a binary target always has one
         column = classes.index(positive)
         averaging: dict[str, Any] = {"average": "binary", "pos_label": positive}
         auc = metrics.roc_auc_score(y_true == positive, proba[:, column])
@@ -77,13 +65,14 @@ def score_predictions(
 
 
 def _curves(
-    y_true: pd.Series, proba: np.ndarray, classes: list[DataLabel], positive: DataLabel
+    y_true: pd.Series, proba: np.ndarray, classes: list[DataLabel], positive: DataLabel | None
 ) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
     """ROC and precision-recall points: the positive class if binary, else micro-averaged."""
     from sklearn import metrics
     from sklearn.preprocessing import label_binarize
 
     if len(classes) == 2:
+        assert positive is not None  # a binary target always has one
         truth = (y_true == positive).to_numpy()
         score = proba[:, classes.index(positive)]
     else:
@@ -132,7 +121,7 @@ def evaluate_model(
     features = test.loc[:, list(schema.features)]
     y_true = test[schema.target]
     classes: list[DataLabel] = [c.item() if hasattr(c, "item") else c for c in model.classes_]
-    positive = resolve_positive_label(classes, positive_label)
+    positive = resolve_positive_label(tuple(classes), positive_label)
     proba = model.predict_proba(features)
     baseline_proba = baseline.predict_proba(features)
     roc, pr = _curves(y_true, proba, classes, positive)
