@@ -110,3 +110,49 @@ def test_readme_bring_your_own_data_example_is_valid() -> None:
     params = parse_params(committed)
     assert params.data.labels == ("yes", "no")
     assert params.data.positive_label == "yes"
+
+
+def test_gates_accept_absolute_and_percentage_tolerances() -> None:
+    params = parse_params(
+        {**BASE_PARAMS, "gates": {"max_regression": {"accuracy": 0.02, "roc_auc": "1.5%"}}}
+    )
+    tolerances = params.gates.max_regression
+    assert (tolerances["accuracy"].amount, tolerances["accuracy"].relative) == (0.02, False)
+    assert tolerances["roc_auc"].relative
+    assert tolerances["roc_auc"].allowed(0.9) == pytest.approx(0.0135)
+
+
+@pytest.mark.parametrize(
+    ("gates", "message"),
+    [
+        ({"thresholds": {"aucc": 0.9}}, r"gates\.thresholds\.aucc: Input should be 'accuracy'"),
+        (
+            {"thresholds": {"accuracy": "high"}},
+            r"gates\.thresholds\.accuracy: Input should be a valid number",
+        ),
+        (
+            {"max_regression": {"f1": "two"}},
+            r"gates\.max_regression\.f1: expected a number like 0\.01 or a percentage like '1%'",
+        ),
+        (
+            {"max_regression": {"f1": -0.1}},
+            r"gates\.max_regression\.f1\.amount: Input should be greater than or equal to 0",
+        ),
+        (
+            {"baseline_margin": {"accuracy": -1}},
+            r"gates\.baseline_margin: a margin cannot be negative: accuracy",
+        ),
+        ({"minimum": {"accuracy": 0.9}}, r"gates\.minimum: unknown key"),
+        ([0.9], r"gates: Input should be a valid dictionary"),
+    ],
+)
+def test_malformed_gates_name_the_key(gates: object, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_params({**BASE_PARAMS, "gates": gates})
+
+
+def test_review_plots_must_be_a_known_mode() -> None:
+    with pytest.raises(
+        ConfigError, match=r"review\.plots: Input should be 'images', 'mermaid' or 'artifact'"
+    ):
+        parse_params({**BASE_PARAMS, "review": {"plots": "svg"}})

@@ -9,6 +9,7 @@ import functools
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
@@ -17,10 +18,14 @@ import typer
 from mlgate.errors import ArtifactError, DataValidationError, MlgateError
 
 if TYPE_CHECKING:
+    from dvc.repo import Repo
     from rich.console import Console
 
     from mlgate.config import Params
     from mlgate.data.schema import FeatureSchema
+    from mlgate.review.changes import MetricChange
+    from mlgate.review.gates import GateVerdict
+    from mlgate.review.revisions import Revision
 
 PARAMS = Path("params.yaml")
 RAW_DATA = Path("data/raw/data.parquet")
@@ -30,6 +35,10 @@ TEST_SPLIT = Path("data/processed/test.parquet")
 MODEL = Path("models/model.skops")
 METRICS = Path("reports/metrics.json")
 PLOTS = Path("reports/plots")
+ROC_PLOT = PLOTS / "roc.json"
+CONFUSION_PLOT = PLOTS / "confusion.json"
+REVIEW = Path("reports/review.md")
+GATE = Path("reports/gate.json")
 
 app = typer.Typer(
     help="mlgate: reproducible DVC pipeline stages, PR model review and quality gates.",
@@ -246,6 +255,197 @@ def evaluate(params: ParamsOption = PARAMS) -> None:
         f"accuracy {scores['accuracy']:.4f}, ROC AUC {scores['roc_auc']:.4f} "
         f"(baseline {result.metrics['baseline']['accuracy']:.4f}) → {METRICS}",
     )
+
+
+BaseOption = Annotated[
+    str,
+    typer.Option(
+        "--base",
+        "-b",
+        help="branch, tag or commit to compare with (its committed results); fetched if missing",
+    ),
+]
+
+
+class GatesFrom(StrEnum):
+    base = "base"
+    workspace = "workspace"
+
+
+GatesFromOption = Annotated[
+    GatesFrom,
+    typer.Option(
+        help="whose `gates:` apply: the base's (default; a PR cannot loosen the gate that judges "
+        "it) or this workspace's",
+    ),
+]
+
+
+class PlotsMode(StrEnum):
+    images = "images"
+    mermaid = "mermaid"
+    artifact = "artifact"
+
+
+def _verdict(
+    repo: Repo,
+    base: Revision,
+    metrics: tuple[MetricChange, ...],
+    config: Params,
+    params: Path,
+    gates_from: str,
+) -> GateVerdict:
+    """The gate verdict, from the gates of the base (default) or of the workspace."""
+    from mlgate.review.collect import read_base_gates
+    from mlgate.review.gates import check_gates
+
+    gates = config.gates
+    source = f"`{params}` in this workspace"
+    if gates_from == "base":
+        base_gates = read_base_gates(repo, base, params.as_posix())
+        if base_gates is None:
+            source += f" (`{base.name}` has no gates yet)"
+        else:
+            changed = base_gates != config.gates
+            gates = base_gates
+            source = f"`{params}` at `{base.name}` ({base.short})"
+            if changed:
+                source += "; this PR changes `gates:`, and its gates apply once merged"
+    return check_gates(metrics, gates, source)
+
+
+def _artifact_url() -> str | None:
+    """The GitHub Actions run page, when running there (its artifacts hold the images)."""
+    import os
+
+    parts = [
+        os.environ.get(name, "")
+        for name in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID")
+    ]
+    return "{}/{}/actions/runs/{}#artifacts".format(*parts) if all(parts) else None
+
+
+@app.command()
+@_reports_errors
+def report(
+    base: BaseOption,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", help="markdown file; images go in a folder beside it", dir_okay=False
+        ),
+    ] = REVIEW,
+    plots: Annotated[
+        PlotsMode | None,
+        typer.Option(help="override params.yaml's review.plots: images | mermaid | artifact"),
+    ] = None,
+    gates_from: GatesFromOption = GatesFrom.base,
+    params: ParamsOption = PARAMS,
+) -> None:
+    """Markdown review of the workspace against BASE: gate, metrics, params, data and plots."""
+    from mlgate.files import write_bytes_atomic
+    from mlgate.review.collect import collect_comparison, open_repo
+    from mlgate.review.plots import render_confusion_png, render_roc_png
+    from mlgate.review.render import PlotLinks, render_review
+    from mlgate.review.revisions import head_revision, resolve_base
+
+    started = time.perf_counter()
+    config = _params(params)
+    root = Path.cwd()
+    base_revision = resolve_base(root, base)
+    head, dirty = head_revision(root)
+    repo = open_repo(root)
+    comparison = collect_comparison(
+        repo,
+        base_revision,
+        head,
+        dirty,
+        metrics_file=METRICS.as_posix(),
+        validation_report=VALIDATION_REPORT.as_posix(),
+        roc_plot=ROC_PLOT.as_posix(),
+        confusion_plot=CONFUSION_PLOT.as_posix(),
+    )
+    verdict = _verdict(repo, base_revision, comparison.metrics, config, params, gates_from.value)
+    mode = plots.value if plots is not None else config.review.plots
+    images: dict[Path, bytes] = {}
+    links = PlotLinks(artifact_url=_artifact_url())
+    base_plots, head_plots = comparison.plots
+    if head_plots is not None:
+        folder = out.parent / out.stem
+        images = {
+            folder / "confusion.png": render_confusion_png(base_plots, head_plots),
+            folder / "roc.png": render_roc_png(base_plots, head_plots),
+        }
+        links = PlotLinks(
+            confusion_png=f"{out.stem}/confusion.png",
+            roc_png=f"{out.stem}/roc.png",
+            artifact_url=links.artifact_url,
+        )
+    markdown = render_review(comparison, verdict, plots=mode, links=links)
+    for path, data in images.items():
+        write_bytes_atomic(path, data)
+    write_bytes_atomic(out, markdown.encode())
+    _done("report", started, f"{'gate passed' if verdict.passed else 'gate FAILED'} → {out}")
+
+
+@app.command()
+@_reports_errors
+def gate(
+    base: BaseOption,
+    out: Annotated[Path, typer.Option("--out", "-o", help="JSON verdict", dir_okay=False)] = GATE,
+    gates_from: GatesFromOption = GatesFrom.base,
+    params: ParamsOption = PARAMS,
+) -> None:
+    """Check the workspace's metrics against the gates; exit 1 if any gate fails."""
+    from rich.table import Table
+
+    from mlgate.files import write_json
+    from mlgate.review.collect import collect_metrics, open_repo
+    from mlgate.review.gates import KIND_LABELS
+    from mlgate.review.revisions import head_revision, resolve_base
+
+    config = _params(params)
+    root = Path.cwd()
+    base_revision = resolve_base(root, base)
+    head, dirty = head_revision(root)
+    repo = open_repo(root)
+    metrics = collect_metrics(repo, base_revision, METRICS.as_posix())
+    if not any(metric.head is not None for metric in metrics):
+        raise ArtifactError(f"{METRICS}: no metrics in the workspace; run `dvc repro` first")
+    verdict = _verdict(repo, base_revision, metrics, config, params, gates_from.value)
+    body = verdict.to_json_dict() | {
+        "base": {"ref": base_revision.name, "sha": base_revision.sha},
+        "head": {"sha": head.sha, "uncommitted_changes": dirty},
+    }
+    write_json(out, body)
+
+    console = _console()
+    table = Table(title=f"Quality gate vs {base_revision.name} ({base_revision.short})")
+    for column in ("gate", "metric", "requirement", "result", "detail"):
+        table.add_column(column)
+    styles = {
+        "passed": "[green]passed[/]",
+        "failed": "[red]FAILED[/]",
+        "skipped": "[dim]skipped[/]",
+    }
+    for result in verdict.results:
+        table.add_row(
+            KIND_LABELS[result.kind],
+            result.score,
+            result.requirement,
+            styles[result.status],
+            result.detail,
+        )
+    console.print(table)
+    console.print(f"gates from {verdict.source.replace('`', '')}")
+    if not verdict.results:
+        console.print("[yellow]no gates configured[/]: add a `gates:` section to params.yaml")
+    elif verdict.passed:
+        console.print(f"[green]✓ gate passed[/] ({len(verdict.results)} gates) → {out}")
+    else:
+        failed = f"{len(verdict.failures)} of {len(verdict.results)} gates"
+        console.print(f"[red]✗ gate failed[/]: {failed} → {out}")
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -6,8 +6,9 @@ key named.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import (
@@ -23,6 +24,7 @@ from pydantic import (
 )
 
 from mlgate.errors import ConfigError
+from mlgate.model.scores import ScoreName
 
 
 def _not_a_yaml_boolean(value: object) -> object:
@@ -123,15 +125,84 @@ class ModelConfig(_Strict):
         return value
 
 
+_PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
+
+
+class Tolerance(_Strict):
+    """How far a score may move in its bad direction: an absolute amount or a share of the base."""
+
+    amount: float = Field(ge=0.0)
+    relative: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_number_or_percent(cls, value: object) -> object:
+        if isinstance(value, bool):
+            raise ValueError("expected a number like 0.01 or a percentage like '1%'")
+        if isinstance(value, int | float):
+            return {"amount": value}
+        if isinstance(value, str):
+            match = _PERCENT.match(value)
+            if match is None:
+                raise ValueError("expected a number like 0.01 or a percentage like '1%'")
+            return {"amount": float(match.group(1)) / 100, "relative": True}
+        return value
+
+    def allowed(self, base: float) -> float:
+        return self.amount * abs(base) if self.relative else self.amount
+
+    def describe(self) -> str:
+        return f"{self.amount * 100:g}%" if self.relative else f"{self.amount:g}"
+
+
+class GatesConfig(_Strict):
+    """The quality gate a pull request must pass; every rule knows which way is better."""
+
+    thresholds: dict[ScoreName, float] = Field(
+        default_factory=dict,
+        description="floors (ceilings for lower-is-better scores such as log_loss)",
+    )
+    max_regression: dict[ScoreName, Tolerance] = Field(
+        default_factory=dict, description="largest allowed move for the worse vs the base"
+    )
+    baseline_margin: dict[ScoreName, float] = Field(
+        default_factory=dict, description="how far the model must beat the dummy baseline"
+    )
+
+    @field_validator("baseline_margin")
+    @classmethod
+    def _margins_are_not_negative(cls, value: dict[str, float]) -> dict[str, float]:
+        negative = sorted(name for name, margin in value.items() if margin < 0)
+        if negative:
+            raise ValueError(f"a margin cannot be negative: {', '.join(negative)}")
+        return value
+
+
+class ReviewConfig(_Strict):
+    """How the pull-request review is rendered."""
+
+    plots: Literal["images", "mermaid", "artifact"] = Field(
+        default="images",
+        description="images: PNGs that `cml comment --publish` uploads; mermaid: charts GitHub "
+        "draws itself; artifact: a link to the workflow artifact (nothing leaves GitHub)",
+    )
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
 class Params(_Strict):
-    """The whole of params.yaml. Later capabilities add sections (gates, drift, serving)."""
+    """The whole of params.yaml. Later capabilities add sections (drift, serving)."""
 
     data: DataConfig
     model: ModelConfig
+    gates: GatesConfig = GatesConfig()
+    review: ReviewConfig = ReviewConfig()
 
 
-def _describe(error: dict[str, Any]) -> str:
-    where = ".".join(str(part) for part in error["loc"]) or "(top level)"
+def _describe(error: dict[str, Any], prefix: str = "") -> str:
+    parts = [str(part) for part in error["loc"] if part != "[key]"]  # dict keys: name the key
+    where = prefix + ".".join(parts) or "(top level)"
     kind = error["type"]
     if kind == "extra_forbidden":
         return f"{where}: unknown key (check the spelling, or see the README for allowed keys)"
@@ -141,17 +212,25 @@ def _describe(error: dict[str, Any]) -> str:
     return f"{where}: {message} (got {error.get('input')!r})"
 
 
+def _validated(model: type[M], raw: object, origin: str, prefix: str = "") -> M:
+    if not isinstance(raw, dict):
+        where = prefix.rstrip(".") or "the top level"
+        raise ConfigError(f"{origin}: expected a mapping at {where}, got {type(raw).__name__}")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(_describe(dict(err), prefix) for err in exc.errors())
+        raise ConfigError(f"{origin}: {problems}") from None
+
+
 def parse_params(raw: object, origin: str = "params.yaml") -> Params:
     """Validate an already-loaded mapping; every problem is reported, each with its key."""
-    if not isinstance(raw, dict):
-        raise ConfigError(
-            f"{origin}: expected a mapping at the top level, got {type(raw).__name__}"
-        )
-    try:
-        return Params.model_validate(raw)
-    except ValidationError as exc:
-        problems = "; ".join(_describe(dict(err)) for err in exc.errors())
-        raise ConfigError(f"{origin}: {problems}") from None
+    return _validated(Params, raw, origin)
+
+
+def parse_gates(raw: object, origin: str) -> GatesConfig:
+    """Validate a `gates:` section on its own (read from another revision of params.yaml)."""
+    return _validated(GatesConfig, {} if raw is None else raw, origin, prefix="gates.")
 
 
 def load_params(path: Path) -> Params:

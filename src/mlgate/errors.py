@@ -28,3 +28,7 @@ class ModelConfigError(MlgateError):
 
 class ArtifactError(MlgateError):
     """A pipeline artefact is missing, untrusted, or out of step with the others."""
+
+
+class ReviewError(MlgateError):
+    """The review cannot compare: the base revision is missing or the repository is not ready."""

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,34 +10,9 @@ import yaml
 from benchmarks.pipeline import copy_project
 
 from tests.conftest import make_custom_frame
+from tests.e2e.shell import sh, stages_run
 
 pytestmark = pytest.mark.slow
-
-BIN = Path(sys.executable).parent
-GIT_IDENTITY = {
-    "GIT_AUTHOR_NAME": "mlgate tests",
-    "GIT_AUTHOR_EMAIL": "tests@mlgate.invalid",
-    "GIT_COMMITTER_NAME": "mlgate tests",
-    "GIT_COMMITTER_EMAIL": "tests@mlgate.invalid",
-}
-
-
-def sh(folder: Path, *command: str) -> str:
-    env = {
-        **os.environ,
-        **GIT_IDENTITY,
-        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-        "DVC_NO_ANALYTICS": "1",
-    }
-    completed = subprocess.run(
-        command, cwd=folder, env=env, capture_output=True, text=True, check=False
-    )
-    assert completed.returncode == 0, f"{command} failed:\n{completed.stdout}\n{completed.stderr}"
-    return completed.stdout + completed.stderr
-
-
-def stages_run(output: str) -> list[str]:
-    return [line.split("'")[1] for line in output.splitlines() if line.startswith("Running stage")]
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mlgate.data.schema import DataLabel, FeatureSchema, resolve_positive_label
+from mlgate.model.scores import ScoreName
 
 if TYPE_CHECKING:
     import numpy as np
@@ -36,7 +37,7 @@ def _round(value: float) -> float:
 
 def score_predictions(
     y_true: pd.Series, proba: np.ndarray, classes: list[DataLabel], positive_label: DataLabel | None
-) -> dict[str, float]:
+) -> dict[ScoreName, float]:
     """Accuracy, precision, recall, F1, ROC AUC and log loss; macro averages for multiclass."""
     from sklearn import metrics
 
@@ -53,7 +54,7 @@ def score_predictions(
         auc = metrics.roc_auc_score(
             y_true, proba, multi_class="ovr", average="macro", labels=classes
         )
-    scores = {
+    scores: dict[ScoreName, float] = {
         "accuracy": metrics.accuracy_score(y_true, predicted),
         "precision": metrics.precision_score(y_true, predicted, zero_division=0, **averaging),
         "recall": metrics.recall_score(y_true, predicted, zero_division=0, **averaging),

@@ -1,0 +1,38 @@
+"""The scores the evaluate stage writes, and which way is better for each.
+
+Kept free of heavy imports: the config (gate keys) and the review (▲/▼) read it too.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Direction = Literal["higher", "lower"]
+
+SCORE_DIRECTIONS: dict[str, Direction] = {
+    "accuracy": "higher",
+    "precision": "higher",
+    "recall": "higher",
+    "f1": "higher",
+    "roc_auc": "higher",
+    "log_loss": "lower",
+}
+
+ScoreName = Literal["accuracy", "precision", "recall", "f1", "roc_auc", "log_loss"]
+
+SCORE_LABELS: dict[str, str] = {
+    "accuracy": "accuracy",
+    "precision": "precision",
+    "recall": "recall",
+    "f1": "F1",
+    "roc_auc": "ROC AUC",
+    "log_loss": "log loss",
+}
+
+
+def direction_of(score: str) -> Direction:
+    """Lower is better for losses and errors, higher for everything else."""
+    known = SCORE_DIRECTIONS.get(score)
+    if known is not None:
+        return known
+    return "lower" if score.endswith(("loss", "error")) else "higher"

@@ -1,0 +1,240 @@
+"""Ask DVC what changed between a base revision and the workspace.
+
+Everything here is DVC's own diffing (`dvc metrics diff`, `dvc params diff`, `dvc diff`,
+`dvc plots diff` through the Python API, in one process so a review takes seconds).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+from mlgate.config import GatesConfig, parse_gates
+from mlgate.errors import ConfigError, ReviewError
+from mlgate.review.changes import (
+    Comparison,
+    DataChange,
+    MetricChange,
+    ParamChange,
+    PlotData,
+    RawDataSummary,
+    Shape,
+)
+from mlgate.review.revisions import Revision
+
+if TYPE_CHECKING:
+    from dvc.repo import Repo
+
+WORKSPACE = "workspace"
+
+
+def open_repo(root: Path) -> Repo:
+    from dvc.exceptions import NotDvcRepoError
+    from dvc.repo import Repo
+
+    try:
+        return Repo(str(root))
+    except NotDvcRepoError:
+        raise ReviewError(f"{root}: not a DVC repository (run from the project root)") from None
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def collect_metrics(repo: Repo, base: Revision, metrics_file: str) -> tuple[MetricChange, ...]:
+    """Every numeric metric on either side; the main metrics file's keys are unprefixed."""
+    diff = repo.metrics.diff(a_rev=base.sha, b_rev=WORKSPACE, all=True)
+    changes = []
+    for path, entries in sorted(diff.get("diff", {}).items()):
+        for name, values in sorted(entries.items()):
+            old, new = values.get("old"), values.get("new")
+            if not (_is_number(old) or _is_number(new)):
+                continue
+            label = name if path == metrics_file else f"{path}:{name}"
+            changes.append(
+                MetricChange(
+                    label,
+                    float(old) if _is_number(old) else None,
+                    float(new) if _is_number(new) else None,
+                )
+            )
+    return tuple(changes)
+
+
+def collect_params(repo: Repo, base: Revision) -> tuple[ParamChange, ...]:
+    """Only the params whose value differs."""
+    diff = repo.params.diff(a_rev=base.sha, b_rev=WORKSPACE)
+    return tuple(
+        ParamChange(
+            name if path == "params.yaml" else f"{path}:{name}",
+            values.get("old"),
+            values.get("new"),
+        )
+        for path, entries in sorted(diff.get("diff", {}).items())
+        for name, values in sorted(entries.items())
+    )
+
+
+def _parquet_shape(path: Path) -> Shape | None:
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.read_metadata(path)
+    except (OSError, ValueError):
+        return None
+    return Shape(metadata.num_rows, metadata.num_columns)
+
+
+def _shape(repo: Repo, path: str, md5: str | None, side: Literal["base", "head"]) -> Shape | None:
+    """Rows × columns of a Parquet output; the base's copy only if it is in the local cache."""
+    if not path.endswith(".parquet") or md5 is None or md5.endswith(".dir"):
+        return None
+    if side == "head":
+        local = Path(repo.root_dir) / path
+    else:
+        local = Path(repo.cache.local.oid_to_path(md5))
+    return _parquet_shape(local) if local.is_file() else None
+
+
+def collect_data(repo: Repo, base: Revision) -> tuple[DataChange, ...]:
+    """DVC-tracked files and folders whose content hash changed (`dvc diff`)."""
+    diff = repo.diff(a_rev=base.sha)
+    changes = []
+    kinds: tuple[Literal["added", "deleted", "modified", "renamed"], ...] = (
+        "added",
+        "deleted",
+        "modified",
+        "renamed",
+    )
+    for kind in kinds:
+        for entry in diff.get(kind, []):
+            path = entry["path"]
+            if isinstance(path, dict):  # renamed: {"old": ..., "new": ...}
+                path = f"{path['old']} → {path['new']}"
+                shape_path = path.rpartition(" → ")[2]
+            else:
+                shape_path = path
+            hashes = entry.get("hash")
+            old = (
+                hashes.get("old")
+                if isinstance(hashes, dict)
+                else (None if kind == "added" else hashes)
+            )
+            new = (
+                hashes.get("new")
+                if isinstance(hashes, dict)
+                else (None if kind == "deleted" else hashes)
+            )
+            changes.append(
+                DataChange(
+                    path,
+                    kind,
+                    old,
+                    new,
+                    _shape(repo, shape_path, old, "base"),
+                    _shape(repo, shape_path, new, "head"),
+                )
+            )
+    return tuple(sorted(changes, key=lambda change: change.path))
+
+
+def _read_at(repo: Repo, base: Revision, path: str) -> bytes | None:
+    try:
+        return cast(bytes, repo.scm.get_fs(base.sha).cat_file(path))
+    except FileNotFoundError:
+        return None
+
+
+def _raw_summary(body: bytes | None) -> RawDataSummary | None:
+    """Rows and columns from a validation report; None when absent or not one."""
+    if body is None:
+        return None
+    try:
+        report = json.loads(body)
+        schema = report["schema"] or {}
+        columns = [*schema.get("numeric", []), *schema.get("categorical", [])]
+        if schema.get("target"):
+            columns.append(schema["target"])
+        return RawDataSummary(int(report["rows"]), tuple(sorted(columns)))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def collect_raw_data(
+    repo: Repo, base: Revision, report: str
+) -> tuple[RawDataSummary | None, RawDataSummary | None]:
+    """The validated raw data's shape at the base and now (the reports are in git, so this works
+    even when the base's data is not in the local cache)."""
+    here = Path(repo.root_dir) / report
+    return (
+        _raw_summary(_read_at(repo, base, report)),
+        _raw_summary(here.read_bytes() if here.is_file() else None),
+    )
+
+
+def _plot_data(sources: Mapping[str, Any], roc: str, confusion: str) -> PlotData | None:
+    try:
+        roc_rows = sources[roc]["data"]
+        confusion_rows = sources[confusion]["data"]
+        return PlotData(
+            tuple((float(row["fpr"]), float(row["tpr"])) for row in roc_rows),
+            tuple((str(row["actual"]), str(row["predicted"])) for row in confusion_rows),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def collect_plots(
+    repo: Repo, base: Revision, roc: str, confusion: str
+) -> tuple[PlotData | None, PlotData | None]:
+    """ROC points and confusion pairs at both revisions (`dvc plots diff`'s data)."""
+    shown = repo.plots.show(revs=[base.sha, WORKSPACE], targets=[roc, confusion])
+    sides = []
+    for rev in (base.sha, WORKSPACE):
+        sources = shown.get(rev, {}).get("sources", {}).get("data", {})
+        sides.append(_plot_data(sources, roc, confusion))
+    return sides[0], sides[1]
+
+
+def read_base_gates(repo: Repo, base: Revision, params_file: str) -> GatesConfig | None:
+    """The `gates:` section at the base, or None when the base has no gates (a first PR)."""
+    import yaml
+
+    body = _read_at(repo, base, params_file)
+    if body is None:
+        return None
+    origin = f"{params_file} at {base.name} ({base.short})"
+    try:
+        raw = yaml.safe_load(body)
+    except yaml.YAMLError:
+        raise ConfigError(f"{origin}: malformed YAML") from None
+    if not isinstance(raw, dict) or raw.get("gates") is None:
+        return None
+    return parse_gates(raw["gates"], origin)
+
+
+def collect_comparison(
+    repo: Repo,
+    base: Revision,
+    head: Revision,
+    workspace_dirty: bool,
+    *,
+    metrics_file: str,
+    validation_report: str,
+    roc_plot: str,
+    confusion_plot: str,
+) -> Comparison:
+    """Everything the review shows, gathered in one pass over the repository."""
+    return Comparison(
+        base=base,
+        head=head,
+        workspace_dirty=workspace_dirty,
+        metrics=collect_metrics(repo, base, metrics_file),
+        params=collect_params(repo, base),
+        data=collect_data(repo, base),
+        raw_data=collect_raw_data(repo, base, validation_report),
+        plots=collect_plots(repo, base, roc_plot, confusion_plot),
+    )

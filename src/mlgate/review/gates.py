@@ -1,0 +1,169 @@
+"""The quality gate: pure rules over metric changes, shared by `mlgate gate` and the report.
+
+Every rule knows which way is better, so "regression" means a drop in accuracy but a rise in
+log loss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from mlgate.config import GatesConfig, Tolerance
+from mlgate.model.scores import direction_of
+from mlgate.review.changes import MetricChange
+
+GateKind = Literal["threshold", "max_regression", "baseline_margin"]
+GateStatus = Literal["passed", "failed", "skipped"]
+
+# Metrics are rounded to 6 digits; a gate set exactly at a value must pass.
+SLACK = 1e-9
+
+KIND_LABELS: dict[GateKind, str] = {
+    "threshold": "threshold",
+    "max_regression": "max regression vs base",
+    "baseline_margin": "margin over baseline",
+}
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """One rule applied to one score."""
+
+    kind: GateKind
+    score: str
+    requirement: str
+    value: float | None
+    reference: float | None  # the base value or the baseline's, when the rule compares
+    status: GateStatus
+    detail: str
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "score": self.score,
+            "requirement": self.requirement,
+            "value": self.value,
+            "reference": self.reference,
+            "status": self.status,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class GateVerdict:
+    """Every gate's result and where the gates were read from."""
+
+    results: tuple[GateResult, ...]
+    source: str
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    @property
+    def failures(self) -> tuple[GateResult, ...]:
+        return tuple(result for result in self.results if result.status == "failed")
+
+    def for_score(self, score: str) -> tuple[GateResult, ...]:
+        return tuple(result for result in self.results if result.score == score)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "passed": self.passed,
+            "gates_from": self.source,
+            "failed": len(self.failures),
+            "total": len(self.results),
+            "gates": [result.to_json_dict() for result in self.results],
+        }
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.4f}"
+
+
+def _threshold(score: str, limit: float, value: float | None) -> GateResult:
+    higher = direction_of(score) == "higher"
+    requirement = f"{'≥' if higher else '≤'} {limit:g}"
+    if value is None:
+        return GateResult("threshold", score, requirement, None, None, "failed", "metric missing")
+    ok = value >= limit - SLACK if higher else value <= limit + SLACK
+    verb = "meets" if ok else "misses"
+    return GateResult(
+        "threshold",
+        score,
+        requirement,
+        value,
+        None,
+        "passed" if ok else "failed",
+        f"{_fmt(value)} {verb} {requirement}",
+    )
+
+
+def _regression(
+    score: str, tolerance: Tolerance, base: float | None, value: float | None
+) -> GateResult:
+    higher = direction_of(score) == "higher"
+    worse = "drop" if higher else "rise"
+    relative = " of base" if tolerance.relative else ""
+    requirement = f"{worse} ≤ {tolerance.describe()}{relative}"
+    if value is None:
+        return GateResult(
+            "max_regression", score, requirement, None, base, "failed", "metric missing"
+        )
+    if base is None:
+        return GateResult(
+            "max_regression", score, requirement, value, None, "skipped", "no base value"
+        )
+    regression = base - value if higher else value - base
+    allowed = tolerance.allowed(base)
+    ok = regression <= allowed + SLACK
+    moved = f"{_fmt(base)} → {_fmt(value)}"
+    if regression <= 0:
+        detail = f"{moved}: no {worse}"
+    else:
+        detail = f"{moved}: {worse} {_fmt(regression)}, allowed {_fmt(allowed)}"
+    return GateResult(
+        "max_regression", score, requirement, value, base, "passed" if ok else "failed", detail
+    )
+
+
+def _margin(score: str, margin: float, baseline: float | None, value: float | None) -> GateResult:
+    higher = direction_of(score) == "higher"
+    requirement = f"baseline {'+' if higher else '−'} {margin:g}"
+    requirement = f"{'≥' if higher else '≤'} {requirement}"
+    if value is None or baseline is None:
+        missing = "metric missing" if value is None else "baseline metric missing"
+        return GateResult("baseline_margin", score, requirement, value, baseline, "failed", missing)
+    achieved = value - baseline if higher else baseline - value
+    ok = achieved >= margin - SLACK
+    return GateResult(
+        "baseline_margin",
+        score,
+        requirement,
+        value,
+        baseline,
+        "passed" if ok else "failed",
+        f"{_fmt(value)} vs baseline {_fmt(baseline)}: margin {_fmt(achieved)}",
+    )
+
+
+def check_gates(metrics: Sequence[MetricChange], gates: GatesConfig, source: str) -> GateVerdict:
+    """Apply every configured gate to the model's scores (`model.<score>` in the metrics)."""
+    by_name = {metric.name: metric for metric in metrics}
+
+    def head(name: str) -> float | None:
+        metric = by_name.get(name)
+        return None if metric is None else metric.head
+
+    results: list[GateResult] = []
+    for score, limit in gates.thresholds.items():
+        results.append(_threshold(score, limit, head(f"model.{score}")))
+    for score, tolerance in gates.max_regression.items():
+        metric = by_name.get(f"model.{score}")
+        base = None if metric is None else metric.base
+        results.append(_regression(score, tolerance, base, head(f"model.{score}")))
+    for score, margin in gates.baseline_margin.items():
+        results.append(_margin(score, margin, head(f"baseline.{score}"), head(f"model.{score}")))
+    return GateVerdict(tuple(results), source)

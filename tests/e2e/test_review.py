@@ -1,0 +1,160 @@
+"""`mlgate report` and `mlgate gate` in a temporary fork: `main` plus a branch, real `dvc repro`.
+
+The fork trains on the bundled-free custom dataset (three string classes, categoricals), so
+these runs also cover a multiclass review.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from benchmarks.pipeline import copy_project
+
+from tests.conftest import make_custom_frame, params_with
+from tests.e2e.shell import attempt, sh, stages_run
+from tests.review.markdown import row, table_with
+
+pytestmark = pytest.mark.slow
+
+GATES = {
+    "thresholds": {"accuracy": 0.7},
+    "max_regression": {"accuracy": 0.03, "roc_auc": "2%", "log_loss": 0.1},
+    "baseline_margin": {"accuracy": 0.2},
+}
+
+
+def set_params(folder: Path, **model_params: Any) -> None:
+    path = folder / "params.yaml"
+    params = yaml.safe_load(path.read_text())
+    params["model"]["params"].update(model_params)
+    path.write_text(yaml.safe_dump(params, sort_keys=False))
+
+
+@pytest.fixture(scope="module")
+def upstream(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`main` of a fork on the custom data, reproduced and committed as a forker would."""
+    root = tmp_path_factory.mktemp("review") / "mlgate"
+    copy_project(root)
+    make_custom_frame().to_csv(root / "data" / "external" / "custom.csv", index=False)
+    params = yaml.safe_load((root / "params.yaml").read_text())
+    for section, values in params_with().items():  # every key stays present, as DVC requires
+        params[section].update(values)
+    params["gates"] = GATES
+    (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    sh(root, "dvc", "repro")
+    sh(root, "git", "add", "-A")
+    sh(root, "git", "commit", "-q", "-m", "custom data")
+    return root
+
+
+@pytest.fixture
+def branch(upstream: Path, tmp_path: Path) -> Path:
+    """A clone of the fork on a new branch, sharing its DVC cache (so only changed stages run)."""
+    clone = tmp_path / "clone"
+    sh(tmp_path, "git", "clone", "-q", str(upstream), str(clone))
+    sh(clone, "dvc", "cache", "dir", "--local", str(upstream / ".dvc" / "cache"))
+    sh(clone, "dvc", "checkout", "-q")
+    sh(clone, "git", "checkout", "-q", "-b", "change")
+    return clone
+
+
+def review(folder: Path, *extra: str) -> str:
+    sh(folder, "mlgate", "report", "--base", "main", *extra)
+    return (folder / "reports" / "review.md").read_text()
+
+
+def test_hyperparameter_change_shows_both_values_and_delta(branch: Path) -> None:
+    set_params(branch, max_depth=2)
+    assert stages_run(sh(branch, "dvc", "repro")) == ["train", "evaluate"]
+    text = review(branch)
+
+    assert table_with(text, "param") == [
+        {"param": "`model.params.max_depth`", "base": "`5`", "PR": "`2`"}
+    ]
+    metrics = table_with(text, "Δ")
+    before = json.loads(sh(branch, "git", "show", "main:reports/metrics.json"))["model"]
+    after = json.loads((branch / "reports" / "metrics.json").read_text())["model"]
+    auc = row(metrics, "metric", "ROC AUC")
+    assert auc["base `" + sh(branch, "git", "rev-parse", "--short=7", "main").strip() + "`"] == (
+        f"{before['roc_auc']:.4f}"
+    )
+    assert auc["PR workspace"] == f"{after['roc_auc']:.4f}"
+    assert auc["Δ"] == f"{after['roc_auc'] - before['roc_auc']:+.4f}"
+    (model,) = table_with(text, "DVC-tracked path")
+    assert model["DVC-tracked path"] == "`models/model.skops`"
+    # three classes: a 3 × 3 confusion matrix as PNG beside the markdown
+    assert (branch / "reports" / "review" / "confusion.png").read_bytes().startswith(b"\x89PNG")
+    assert "![confusion matrix](review/confusion.png)" in text
+
+
+def test_degraded_model_fails_the_gate_and_the_report_names_it(branch: Path) -> None:
+    set_params(branch, n_estimators=1, max_depth=1)
+    sh(branch, "dvc", "repro")
+    gate = attempt(branch, "mlgate", "gate", "--base", "main")
+    assert gate.returncode == 1, gate.stdout + gate.stderr
+    verdict = json.loads((branch / "reports" / "gate.json").read_text())
+    failed = {(g["kind"], g["score"]) for g in verdict["gates"] if g["status"] == "failed"}
+    assert ("max_regression", "accuracy") in failed
+    assert verdict["passed"] is False
+    assert verdict["base"]["sha"] == sh(branch, "git", "rev-parse", "main").strip()
+
+    text = review(branch)
+    headline = text.splitlines()[2]
+    assert headline.startswith("❌ **Quality gate failed**")
+    assert "max regression vs base on accuracy" in headline
+    reported = {
+        (g["gate"], g["metric"])
+        for g in table_with(text, "requirement")
+        if g["result"] == "❌ failed"
+    }
+    assert ("max regression vs base", "accuracy") in reported
+    assert len(reported) == verdict["failed"]  # the report and the gate agree, gate by gate
+
+
+def test_unchanged_branch_reports_no_metric_changes(branch: Path) -> None:
+    assert stages_run(sh(branch, "dvc", "repro")) == []
+    gate = attempt(branch, "mlgate", "gate", "--base", "main")
+    assert gate.returncode == 0, gate.stdout + gate.stderr
+    text = review(branch)
+    assert "no metric changes" in text.splitlines()[2]
+    assert "No changes: metrics, params and DVC-tracked data are identical to the base." in text
+
+
+def test_more_data_shows_rows_before_and_after(branch: Path) -> None:
+    make_custom_frame(rows=360, seed=1).to_csv(
+        branch / "data" / "external" / "custom.csv", index=False
+    )
+    sh(branch, "dvc", "repro")
+    text = review(branch, "--plots", "mermaid")
+    raw = row(table_with(text, "DVC-tracked path"), "DVC-tracked path", "`data/raw/data.parquet`")
+    assert raw["rows × columns"] == "300 × 6 → 360 × 6"
+    assert "Validated raw data: 300 → 360 rows" in text
+    assert "```mermaid" in text
+    assert "![" not in text
+    matrix = table_with(text, "actual \\ predicted")
+    assert [r["actual \\ predicted"] for r in matrix] == ["**high**", "**low**", "**mid**"]
+
+
+def test_first_pull_request_against_a_base_without_metrics(branch: Path) -> None:
+    sh(branch, "git", "rm", "-q", "--cached", "reports/metrics.json")
+    sh(branch, "git", "commit", "-q", "-m", "a base with no metrics")
+    sh(branch, "git", "branch", "-f", "main")
+    text = review(branch)
+    assert "first review: the base has no metrics yet" in text.splitlines()[2]
+    assert all(r["Δ"] == "—" for r in table_with(text, "Δ"))
+    assert attempt(branch, "mlgate", "gate", "--base", "main").returncode == 0
+
+
+def test_pull_request_cannot_loosen_the_gate_that_judges_it(branch: Path) -> None:
+    set_params(branch, n_estimators=1, max_depth=1)
+    params = yaml.safe_load((branch / "params.yaml").read_text())
+    params["gates"] = {}
+    (branch / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    sh(branch, "dvc", "repro")
+    assert attempt(branch, "mlgate", "gate", "--base", "main").returncode == 1
+    text = review(branch)
+    assert "this PR changes `gates:`" in text

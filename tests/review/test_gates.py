@@ -1,0 +1,104 @@
+"""The gate's rules are direction-aware and agree with the thresholds exactly at the boundary."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlgate.config import parse_gates
+from mlgate.review.changes import MetricChange
+from mlgate.review.gates import check_gates
+
+
+def metrics(**values: tuple[float | None, float | None]) -> list[MetricChange]:
+    return [MetricChange(name.replace("__", "."), b, h) for name, (b, h) in values.items()]
+
+
+def verdict_of(gates: dict[str, object], **values: tuple[float | None, float | None]):  # type: ignore[no-untyped-def]
+    return check_gates(metrics(**values), parse_gates(gates, "params.yaml"), "test")
+
+
+def test_threshold_is_a_floor_for_scores_and_a_ceiling_for_log_loss() -> None:
+    verdict = verdict_of(
+        {"thresholds": {"accuracy": 0.9, "log_loss": 0.3}},
+        model__accuracy=(None, 0.95),
+        model__log_loss=(None, 0.35),
+    )
+    status = {r.score: r.status for r in verdict.results}
+    assert status == {"accuracy": "passed", "log_loss": "failed"}
+    assert not verdict.passed
+    assert verdict.failures[0].requirement == "≤ 0.3"
+
+
+def test_gate_set_exactly_at_the_value_passes() -> None:
+    verdict = verdict_of(
+        {"thresholds": {"accuracy": 0.95614}, "max_regression": {"f1": 0.01}},
+        model__accuracy=(None, 0.95614),
+        model__f1=(0.97, 0.96),
+    )
+    assert verdict.passed, verdict.results
+
+
+def test_gate_fails_when_auc_drops_beyond_relative_tolerance() -> None:
+    verdict = verdict_of(
+        {"max_regression": {"roc_auc": "1%"}},
+        model__roc_auc=(0.99, 0.97),  # allowed drop 0.0099, actual 0.02
+    )
+    (result,) = verdict.results
+    assert result.status == "failed"
+    assert "drop 0.0200, allowed 0.0099" in result.detail
+
+
+def test_rise_in_log_loss_is_a_regression_and_a_fall_is_not() -> None:
+    worse = verdict_of({"max_regression": {"log_loss": 0.05}}, model__log_loss=(0.10, 0.20))
+    better = verdict_of({"max_regression": {"log_loss": 0.05}}, model__log_loss=(0.20, 0.10))
+    assert worse.results[0].status == "failed"
+    assert "rise 0.1000" in worse.results[0].detail
+    assert better.results[0].status == "passed"
+
+
+def test_regression_gate_is_skipped_without_a_base_value() -> None:
+    verdict = verdict_of({"max_regression": {"accuracy": 0.01}}, model__accuracy=(None, 0.5))
+    assert verdict.results[0].status == "skipped"
+    assert verdict.passed
+
+
+def test_missing_metric_fails_its_gates() -> None:
+    verdict = verdict_of(
+        {"thresholds": {"f1": 0.5}, "max_regression": {"f1": 0.1}}, model__accuracy=(0.9, 0.9)
+    )
+    assert [r.status for r in verdict.results] == ["failed", "failed"]
+    assert all(r.detail == "metric missing" for r in verdict.results)
+
+
+@pytest.mark.parametrize(
+    ("score", "model", "baseline", "status"),
+    [
+        ("accuracy", 0.75, 0.6, "passed"),
+        ("accuracy", 0.65, 0.6, "failed"),
+        ("log_loss", 0.5, 0.7, "passed"),  # lower is better: 0.2 under the baseline
+        ("log_loss", 0.65, 0.7, "failed"),
+    ],
+)
+def test_model_must_beat_the_baseline_by_the_margin(
+    score: str, model: float, baseline: float, status: str
+) -> None:
+    verdict = check_gates(
+        [
+            MetricChange(f"model.{score}", None, model),
+            MetricChange(f"baseline.{score}", None, baseline),
+        ],
+        parse_gates({"baseline_margin": {score: 0.1}}, "p"),
+        "test",
+    )
+    assert verdict.results[0].status == status
+
+
+def test_verdict_json_lists_every_gate() -> None:
+    verdict = verdict_of(
+        {"thresholds": {"accuracy": 0.99}, "max_regression": {"accuracy": 0.1}},
+        model__accuracy=(0.9, 0.95),
+    )
+    body = verdict.to_json_dict()
+    assert body["passed"] is False
+    assert (body["failed"], body["total"]) == (1, 2)
+    assert [g["kind"] for g in body["gates"]] == ["threshold", "max_regression"]
