@@ -10,7 +10,7 @@ export DVC_NO_ANALYTICS := 1
 # PEP 668 forbids installing into the system Python).
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 
-.PHONY: help setup run test test-fast lint format typecheck bench clean
+.PHONY: help setup run reproduce review test test-fast lint format typecheck bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -22,7 +22,7 @@ $(CURDIR)/.tools/bin/uv:
 	.tools/bin/pip install --quiet uv
 
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --locked --all-extras
+	$(UV) sync --locked --all-extras --compile-bytecode
 	@touch $@
 
 run: setup ## Set up, reproduce the whole pipeline (offline on the default data), print the metrics
@@ -32,6 +32,18 @@ run: setup ## Set up, reproduce the whole pipeline (offline on the default data)
 	@echo
 	@echo "Outputs: data/raw/, data/processed/ (DVC-cached), models/model.skops (DVC-cached),"
 	@echo "         reports/metrics.json, reports/data_validation.json, reports/plots/ (in git)"
+
+reproduce: setup ## The pipeline as CI runs it: DVC_PULL=true reuses the remote's results
+	@if [ "$${DVC_PULL:-false}" = true ]; then \
+		echo "dvc repro --pull --allow-missing"; dvc repro --pull --allow-missing; \
+	else \
+		echo "dvc repro (no DVC remote credentials: reproducing everything)"; dvc repro; \
+	fi
+
+BASE ?= main
+review: setup ## Review the workspace against BASE (default main): reports/review.md, then the gate
+	mlgate report --base $(BASE)
+	mlgate gate --base $(BASE)
 
 test: setup lint typecheck ## Set up, then ruff, mypy and the whole pytest suite (slow tests included)
 	pytest

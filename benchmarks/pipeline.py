@@ -1,4 +1,5 @@
-"""Benchmark the pipeline as a forker meets it: full `dvc repro`, no-op repro, `mlgate --help`.
+"""Benchmark the pipeline as a forker meets it: full and no-op `dvc repro`, `mlgate --help`, and
+the pull-request review (`mlgate report` + `mlgate gate`).
 
 Runs in a temporary git copy of the project so the working tree is never touched.
 Writes medians and every sample to the JSON file given by --out.
@@ -55,6 +56,20 @@ def copy_project(target: Path) -> None:
     run(target, "git", "commit", "-q", "-m", "bench")
 
 
+def review_samples(project: Path, repeats: int) -> list[float]:
+    """`mlgate report` + `mlgate gate` on a branch that changes one hyperparameter."""
+    params = project / "params.yaml"
+    run(project, "git", "checkout", "-q", "-b", "bench-review")
+    params.write_text(params.read_text().replace("max_depth: 8", "max_depth: 3"))
+    run(project, "dvc", "repro")
+    samples = []
+    for _ in range(repeats):
+        report = run(project, "mlgate", "report", "--base", "main")
+        gate = run(project, "mlgate", "gate", "--base", "main")
+        samples.append(report + gate)
+    return samples
+
+
 def summary(samples: list[float]) -> dict[str, object]:
     return {
         "median_s": round(statistics.median(samples), 3),
@@ -75,6 +90,7 @@ def main() -> None:
         full = [run(project, "dvc", "repro", "--force") for _ in range(args.repeats)]
         noop = [run(project, "dvc", "repro") for _ in range(args.repeats + 2)]
         help_ = [run(project, "mlgate", "--help") for _ in range(10)]
+        review = review_samples(project, args.repeats)
 
     result = {
         "machine": {
@@ -85,11 +101,17 @@ def main() -> None:
         "full_pipeline_dvc_repro_force": summary(full),
         "noop_dvc_repro": summary(noop),
         "mlgate_help": summary(help_),
-        "targets": {"full_pipeline_s": 30.0},
+        "review_report_plus_gate": summary(review),
+        "targets": {"full_pipeline_s": 30.0, "review_report_plus_gate_s": 10.0},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
-    for name in ("full_pipeline_dvc_repro_force", "noop_dvc_repro", "mlgate_help"):
+    for name in (
+        "full_pipeline_dvc_repro_force",
+        "noop_dvc_repro",
+        "mlgate_help",
+        "review_report_plus_gate",
+    ):
         print(f"{name:32s} median {result[name]['median_s']:.3f} s")  # type: ignore[index]
     print(f"written to {args.out}")
 

@@ -337,3 +337,38 @@ def test_bad_corrupt_upstream_artifact_names_the_stage_to_rerun(workdir: Path) -
     assert_clean_failure(code, err, "data/raw/data.parquet: unreadable Parquet")
     assert "re-run `dvc repro ingest`" in err
     assert not (workdir / "reports").exists()
+
+
+# ------------------------------------------------------------------ review and gate
+
+
+@pytest.mark.parametrize("command", ["report", "gate"])
+def test_bad_gates_section_is_reported_before_anything_runs(workdir: Path, command: str) -> None:
+    write_params(workdir, params_with() | {"gates": {"thresholds": {"acuracy": 0.9}}})
+    code, _, err = run(command, "--base", "main")
+    assert_clean_failure(code, err, "gates.thresholds.acuracy: Input should be 'accuracy'")
+    assert not (workdir / "reports").exists()
+
+
+@pytest.mark.parametrize("command", ["report", "gate"])
+def test_bad_review_outside_a_git_repository(workdir: Path, command: str) -> None:
+    code, _, err = run(command, "--base", "main")
+    assert_clean_failure(code, err, "not a git repository; the review compares git revisions")
+    assert not (workdir / "reports").exists()
+
+
+@pytest.mark.parametrize("command", ["report", "gate"])
+def test_bad_base_that_does_not_exist_says_what_to_fetch(workdir: Path, command: str) -> None:
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "x"]):
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=workdir, check=True
+        )
+    code, _, err = run(command, "--base", "release")
+    assert_clean_failure(code, err, "--base release: no such commit in this clone; fetch it first")
+    assert not (workdir / "reports").exists()
+
+
+def test_bad_plots_mode_is_a_usage_error(workdir: Path) -> None:
+    code, _, err = run("report", "--base", "main", "--plots", "svg")
+    assert code == 2
+    assert "Invalid value for '--plots'" in err

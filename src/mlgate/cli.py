@@ -297,21 +297,17 @@ def _verdict(
 ) -> GateVerdict:
     """The gate verdict, from the gates of the base (default) or of the workspace."""
     from mlgate.review.collect import read_base_gates
-    from mlgate.review.gates import check_gates
+    from mlgate.review.gates import judge
 
-    gates = config.gates
-    source = f"`{params}` in this workspace"
-    if gates_from == "base":
-        base_gates = read_base_gates(repo, base, params.as_posix())
-        if base_gates is None:
-            source += f" (`{base.name}` has no gates yet)"
-        else:
-            changed = base_gates != config.gates
-            gates = base_gates
-            source = f"`{params}` at `{base.name}` ({base.short})"
-            if changed:
-                source += "; this PR changes `gates:`, and its gates apply once merged"
-    return check_gates(metrics, gates, source)
+    base_gates = read_base_gates(repo, base, params.as_posix()) if gates_from == "base" else None
+    return judge(
+        metrics,
+        workspace=config.gates,
+        base=base_gates,
+        workspace_label=f"`{params}` in this workspace",
+        base_label=f"`{params}` at `{base.name}` ({base.short})",
+        base_has_none=gates_from == "base" and base_gates is None,
+    )
 
 
 def _artifact_url() -> str | None:
@@ -337,7 +333,10 @@ def report(
     ] = REVIEW,
     plots: Annotated[
         PlotsMode | None,
-        typer.Option(help="override params.yaml's review.plots: images | mermaid | artifact"),
+        typer.Option(
+            help="override params.yaml's review.plots: images | mermaid | artifact",
+            envvar="MLGATE_REVIEW_PLOTS",
+        ),
     ] = None,
     gates_from: GatesFromOption = GatesFrom.base,
     params: ParamsOption = PARAMS,

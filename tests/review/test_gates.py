@@ -6,7 +6,7 @@ import pytest
 
 from mlgate.config import parse_gates
 from mlgate.review.changes import MetricChange
-from mlgate.review.gates import check_gates
+from mlgate.review.gates import check_gates, judge
 
 
 def metrics(**values: tuple[float | None, float | None]) -> list[MetricChange]:
@@ -102,3 +102,30 @@ def test_verdict_json_lists_every_gate() -> None:
     assert body["passed"] is False
     assert (body["failed"], body["total"]) == (1, 2)
     assert [g["kind"] for g in body["gates"]] == ["threshold", "max_regression"]
+
+
+def test_base_gates_judge_and_the_prs_own_gates_are_previewed() -> None:
+    scores = metrics(model__accuracy=(0.95, 0.95))
+    strict = parse_gates({"thresholds": {"accuracy": 0.99}}, "p")
+    loose = parse_gates({"thresholds": {"accuracy": 0.5}}, "p")
+    tightening = judge(scores, workspace=strict, base=loose, workspace_label="w", base_label="b")
+    assert tightening.passed
+    assert (
+        tightening.source
+        == "b; this PR changes `gates:` (applied once merged): under them, 1 of 1 would fail"
+    )
+    loosening = judge(scores, workspace=loose, base=strict, workspace_label="w", base_label="b")
+    assert not loosening.passed
+    assert loosening.source.endswith("under them, all 1 would pass")
+
+
+def test_workspace_gates_apply_when_the_base_has_none() -> None:
+    scores = metrics(model__accuracy=(None, 0.95))
+    gates = parse_gates({"thresholds": {"accuracy": 0.99}}, "p")
+    verdict = judge(
+        scores, workspace=gates, base=None, workspace_label="w", base_label="b", base_has_none=True
+    )
+    assert not verdict.passed
+    assert verdict.source == "w (the base has no gates yet)"
+    same = judge(scores, workspace=gates, base=gates, workspace_label="w", base_label="b")
+    assert same.source == "b"

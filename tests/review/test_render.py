@@ -72,7 +72,7 @@ def test_hyperparameter_change_shows_both_values_and_delta() -> None:
     text = render(comparison(moved, params=(ParamChange("model.params.max_depth", 8, 3),)))
     metrics = table_with(text, "Δ")
     auc = row(metrics, "metric", "ROC AUC")
-    assert (auc["base `aaaaaaa`"], auc["PR `bbbbbbb`"], auc["Δ"]) == ("0.9950", "0.9907", "-0.0043")
+    assert (auc["base `aaaaaaa`"], auc["PR `bbbbbbb`"], auc["Δ"]) == ("0.9950", "0.9907", "−0.0043")
     assert auc["change"] == "🔴 ▼ worse"
     assert row(metrics, "metric", "log loss")["change"] == "🔴 ▲ worse"  # lower is better
     assert row(metrics, "metric", "accuracy")["change"] == "unchanged"
@@ -93,17 +93,17 @@ def test_failed_gate_is_in_the_headline_and_the_gate_table() -> None:
         "❌ **Quality gate failed**: 1 of 4 gates (threshold on accuracy)"
     )
     gates = table_with(text, "requirement")
-    failed = [g for g in gates if g["result"] == "❌ failed"]
+    failed = [g for g in gates if g["result"] == "❌ fail"]
     assert failed == [
         {
             "gate": "threshold",
             "metric": "accuracy",
             "requirement": "≥ 0.9",
-            "result": "❌ failed",
+            "result": "❌ fail",
             "detail": "0.8500 misses ≥ 0.9",
         }
     ]
-    assert row(table_with(text, "Δ"), "metric", "accuracy")["gate"] == "❌ threshold"
+    assert row(table_with(text, "Δ"), "metric", "accuracy")["gate"] == "❌ 1/2 failed: threshold"
 
 
 def test_unchanged_branch_says_no_metric_changes() -> None:
@@ -121,8 +121,8 @@ def test_first_pr_renders_without_base_metrics() -> None:
     assert "✅ **Quality gate passed**" in text
     auc = row(table_with(text, "Δ"), "metric", "ROC AUC")
     assert (auc["base `aaaaaaa`"], auc["Δ"], auc["change"]) == ("—", "—", "new")
-    regressions = [g for g in table_with(text, "requirement") if g["gate"].startswith("max regr")]
-    assert [g["result"] for g in regressions] == ["⚪ skipped", "⚪ skipped"]
+    regressions = [g for g in table_with(text, "requirement") if g["gate"] == "regression vs base"]
+    assert [g["result"] for g in regressions] == ["⚪ skip", "⚪ skip"]
     assert "Confusion matrix, PR" in text
 
 
@@ -181,6 +181,13 @@ def test_mermaid_mode_draws_roc_and_tabulates_a_multiclass_confusion_matrix() ->
     assert [r["actual \\ predicted"] for r in matrix] == ["**high**", "**low**", "**mid**"]
     assert row(matrix, "actual \\ predicted", "**mid**")["mid"] == "0 → **1**"
     assert row(matrix, "actual \\ predicted", "**mid**")["high"] == "1 → **0**"
+    assert "base → PR where they differ" in text
+
+
+def test_identical_confusion_matrices_say_so() -> None:
+    text = render(comparison(STEADY), plots="mermaid")
+    assert "the same as the base" in text
+    assert "→" not in "".join(r["1"] for r in table_with(text, "actual \\ predicted"))
 
 
 def test_artifact_mode_links_the_run_and_uploads_nothing() -> None:
@@ -207,6 +214,6 @@ def test_param_values_with_pipes_do_not_break_the_table() -> None:
 
 def test_footer_names_both_commits_and_the_command() -> None:
     text = render(comparison(STEADY))
-    assert f"`{BASE.sha}`" in text
-    assert f"`{HEAD.sha}`" in text
-    assert "mlgate report --base aaaaaaa" in text.splitlines()[-1]
+    footer = text.splitlines()[-1]
+    assert "Base `main` @ `aaaaaaa` · head `bbbbbbb`" in footer
+    assert "mlgate report --base aaaaaaa" in footer

@@ -22,7 +22,7 @@ SLACK = 1e-9
 
 KIND_LABELS: dict[GateKind, str] = {
     "threshold": "threshold",
-    "max_regression": "max regression vs base",
+    "max_regression": "regression vs base",
     "baseline_margin": "margin over baseline",
 }
 
@@ -167,3 +167,29 @@ def check_gates(metrics: Sequence[MetricChange], gates: GatesConfig, source: str
     for score, margin in gates.baseline_margin.items():
         results.append(_margin(score, margin, head(f"baseline.{score}"), head(f"model.{score}")))
     return GateVerdict(tuple(results), source)
+
+
+def judge(
+    metrics: Sequence[MetricChange],
+    *,
+    workspace: GatesConfig,
+    base: GatesConfig | None,
+    workspace_label: str,
+    base_label: str,
+    base_has_none: bool = False,
+) -> GateVerdict:
+    """The base's gates judge a PR when given (so a PR cannot loosen its own gate); a PR that
+    edits them also learns how it would fare under its new gates."""
+    if base is None:
+        note = " (the base has no gates yet)" if base_has_none else ""
+        return check_gates(metrics, workspace, workspace_label + note)
+    source = base_label
+    if base != workspace:
+        own = check_gates(metrics, workspace, "")
+        outcome = (
+            f"{len(own.failures)} of {len(own.results)} would fail"
+            if own.failures
+            else f"all {len(own.results)} would pass"
+        )
+        source += f"; this PR changes `gates:` (applied once merged): under them, {outcome}"
+    return check_gates(metrics, base, source)

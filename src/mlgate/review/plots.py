@@ -12,7 +12,10 @@ from types import ModuleType
 
 from mlgate.review.changes import PlotData
 
-ROC_GRID_POINTS = 21
+ROC_GRID_POINTS = 11
+# Both PNGs are this tall and together ~720 px wide, so they sit side by side in a PR comment.
+HEIGHT_INCHES = 3.0
+DPI = 80
 BASE_COLOUR = "#9e9e9e"
 HEAD_COLOUR = "#1f6feb"
 
@@ -88,9 +91,9 @@ def render_confusion_png(base: PlotData | None, head: PlotData) -> bytes:
     panels = (
         [("base", base), ("pull request", head)] if base is not None else [("pull request", head)]
     )
-    size = max(3.2, 0.55 * len(labels) + 2.2)
+    width = HEIGHT_INCHES * (0.95 if len(panels) == 2 else 1.1)
     figure, axes = plt.subplots(
-        1, len(panels), figsize=(size * len(panels), size), dpi=100, squeeze=False
+        1, len(panels), figsize=(width * len(panels), HEIGHT_INCHES), dpi=DPI, squeeze=False
     )
     for axis, (title, side) in zip(axes[0], panels, strict=True):
         assert side is not None
@@ -114,7 +117,7 @@ def render_confusion_png(base: PlotData | None, head: PlotData) -> bytes:
 def render_roc_png(base: PlotData | None, head: PlotData) -> bytes:
     """Both ROC curves on one chart, with the chance diagonal."""
     plt = _pyplot()
-    figure, axis = plt.subplots(figsize=(4.6, 4.2), dpi=100)
+    figure, axis = plt.subplots(figsize=(HEIGHT_INCHES * 1.15, HEIGHT_INCHES), dpi=DPI)
     axis.plot([0, 1], [0, 1], linestyle=":", color="#bbbbbb", label="chance")
     if base is not None:
         axis.step(*zip(*base.roc, strict=True), where="post", color=BASE_COLOUR, label="base")
@@ -131,7 +134,7 @@ def render_roc_png(base: PlotData | None, head: PlotData) -> bytes:
 
 def mermaid_roc(base: PlotData | None, head: PlotData) -> str:
     """An xychart GitHub renders natively: grey line = base, blue line = pull request."""
-    grid = [f"{step / (ROC_GRID_POINTS - 1):.2f}" for step in range(ROC_GRID_POINTS)]
+    grid = [f"{step / (ROC_GRID_POINTS - 1):.1f}" for step in range(ROC_GRID_POINTS)]
     palette = f"{BASE_COLOUR}, {HEAD_COLOUR}" if base is not None else HEAD_COLOUR
     lines = [
         "```mermaid",

@@ -56,7 +56,8 @@ def _delta(metric: MetricChange) -> str:
     delta = metric.delta
     if delta is None or metric.movement == "unchanged":
         return "—"
-    return f"{delta:+,.0f}" if _is_count(metric) else f"{delta:+.4f}"
+    text = f"{delta:+,.0f}" if _is_count(metric) else f"{delta:+.4f}"
+    return text.replace("-", "−")  # a real minus sign, as wide as the plus
 
 
 def _movement(metric: MetricChange) -> str:
@@ -77,7 +78,7 @@ def _gate_cell(verdict: GateVerdict, score: str) -> str:
         return "—"
     failed = [KIND_LABELS[result.kind] for result in results if result.status == "failed"]
     if failed:
-        return "❌ " + ", ".join(failed)
+        return f"❌ {len(failed)}/{len(results)} failed: " + ", ".join(failed)
     checked = sum(result.status == "passed" for result in results)
     return f"✅ {checked}/{len(results)}"
 
@@ -176,7 +177,7 @@ def gate_section(verdict: GateVerdict) -> str:
             KIND_LABELS[result.kind],
             SCORE_LABELS.get(result.score, result.score),
             _cell(result.requirement),
-            {"passed": "✅ passed", "failed": "❌ failed", "skipped": "⚪ skipped"}[result.status],
+            {"passed": "✅ pass", "failed": "❌ fail", "skipped": "⚪ skip"}[result.status],
             _cell(result.detail),
         ]
         for result in verdict.results
@@ -270,8 +271,14 @@ def _confusion_table(comparison: Comparison) -> str:
         return f"{before.count(actual, predicted)} → **{now}**"
 
     rows = [[f"**{_cell(a)}**", *(cell(a, p) for p in labels)] for a in labels]
+    differs = before is not None and before.counts != after.counts
     caption = "Confusion matrix (rows: actual, columns: predicted"
-    caption += ", base → PR where they differ):" if before is not None else "):"
+    if before is None:
+        caption += "):"
+    elif differs:
+        caption += ", base → PR where they differ):"
+    else:
+        caption += "; the same as the base):"
     header = ["actual \\ predicted", *(_cell(label) for label in labels)]
     return caption + "\n\n" + _table(header, [":--", *("--:" for _ in labels)], rows)
 
@@ -290,12 +297,11 @@ def plots_section(comparison: Comparison, mode: PlotsMode, links: PlotLinks) -> 
             legend = "grey: base, blue: PR" if base is not None else "PR"
             parts.append(f"ROC curve ({legend}):\n\n{mermaid_roc(base, head)}")
         else:
-            where = (
-                f"[this run's artifacts]({links.artifact_url})"
-                if links.artifact_url
-                else "`reports/review/` where the review ran"
-            )
-            parts.append(f"ROC and confusion-matrix images: {where}.")
+            if links.artifact_url:
+                where = f"in [this run's artifacts]({links.artifact_url}) (`model-review`)"
+            else:
+                where = "saved beside the report where it ran (not attached here)"
+            parts.append(f"ROC and confusion-matrix images are {where}.")
         parts.append(_confusion_table(comparison))
     return "\n\n".join(parts)
 
@@ -306,7 +312,7 @@ def footer(comparison: Comparison) -> str:
     command = f"git checkout {head.short} && make run && mlgate report --base {base.short}"
     return (
         "---\n"
-        f"<sub>Base `{_cell(base.name)}` @ `{base.sha}` · head `{head.sha}`{dirty} · "
+        f"<sub>Base `{_cell(base.name)}` @ `{base.short}` · head `{head.short}`{dirty} · "
         f"reproduce locally: `{command}`</sub>"
     )
 

@@ -1,0 +1,143 @@
+"""The review workflows' security and ordering invariants, checked before they reach GitHub."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from mlgate.cli import app
+from tests.conftest import REPO_ROOT
+
+WORKFLOWS = REPO_ROOT / ".github" / "workflows"
+ALL = sorted(path.name for path in WORKFLOWS.glob("*.yml"))
+PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$")
+
+
+def load(name: str) -> dict[str, Any]:
+    # PyYAML reads the `on:` key as True; normalise it.
+    body: dict[Any, Any] = yaml.safe_load((WORKFLOWS / name).read_text())
+    body["on"] = body.pop(True, body.get("on"))
+    return body
+
+
+def steps(job: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(job["steps"])
+
+
+def uses_lines(name: str) -> list[str]:
+    return [
+        line.split("uses:", 1)[1].strip()
+        for line in (WORKFLOWS / name).read_text().splitlines()
+        if line.strip().startswith(("uses:", "- uses:"))
+    ]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_action_is_pinned_to_a_full_sha_with_its_tag(name: str) -> None:
+    lines = uses_lines(name)
+    assert lines
+    unpinned = [line for line in lines if not PINNED.match(line)]
+    assert not unpinned, unpinned
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_no_event_data_is_expanded_inside_a_shell_script(name: str) -> None:
+    for job in load(name)["jobs"].values():
+        for step in steps(job):
+            assert "${{" not in step.get("run", ""), step
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_no_default_permissions(name: str) -> None:
+    assert load(name)["permissions"] == {}
+
+
+def test_review_job_reads_only_and_runs_the_gate_last() -> None:
+    job = load("review.yml")["jobs"]["review"]
+    assert job["permissions"] == {"contents": "read"}
+    checkout = steps(job)[0]
+    assert checkout["uses"].startswith("actions/checkout@")
+    assert checkout["with"] == {
+        "ref": "${{ github.event.pull_request.head.sha }}",
+        "fetch-depth": 0,
+        "persist-credentials": False,
+    }
+    runs = [step.get("run", "") for step in steps(job)]
+    report = next(i for i, run in enumerate(runs) if run.startswith("mlgate report"))
+    upload = next(i for i, s in enumerate(steps(job)) if "upload-artifact" in s.get("uses", ""))
+    assert report < upload < len(runs) - 1
+    assert runs[-1].startswith("mlgate gate")
+    assert any("GITHUB_STEP_SUMMARY" in run for run in runs)
+
+
+def test_only_the_comment_job_may_write_to_pull_requests() -> None:
+    jobs = load("review.yml")["jobs"]
+    comment = jobs["comment"]
+    assert comment["permissions"] == {"pull-requests": "write"}
+    assert comment["needs"] == "review"
+    assert "head.repo.full_name == github.repository" in comment["if"]
+    assert not any("checkout" in step.get("uses", "") for step in steps(comment))
+    post = steps(comment)[-1]["run"]
+    assert "cml comment update" in post
+    assert "--watermark-title=" in post
+
+
+def test_fork_follow_up_never_runs_pr_code_nor_uploads_local_files() -> None:
+    workflow = load("review-comment.yml")
+    assert workflow["on"] == {"workflow_run": {"workflows": ["review"], "types": ["completed"]}}
+    (job,) = workflow["jobs"].values()
+    assert job["permissions"] == {"actions": "read", "pull-requests": "write"}
+    assert "head_repository.full_name != github.repository" in job["if"]
+    assert not any("checkout" in step.get("uses", "") for step in steps(job))
+    post = steps(job)[-1]["run"]
+    assert "--no-publish" in post
+    assert "steps.pr.outputs.number" in steps(job)[-1]["env"]["PR_NUMBER"]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_mlgate_is_on_path_before_any_step_calls_it(name: str) -> None:
+    for job in load(name)["jobs"].values():
+        activated = False
+        for step in steps(job):
+            if step.get("uses", "").startswith("astral-sh/setup-uv@"):
+                activated = step.get("with", {}).get("activate-environment") is True
+            if step.get("run", "").startswith("mlgate "):
+                assert activated, f"{step['run']!r} runs before setup-uv activates .venv"
+
+
+def _mlgate_commands() -> list[list[str]]:
+    found = []
+    for path in WORKFLOWS.glob("*.yml"):
+        for job in load(path.name)["jobs"].values():
+            for step in steps(job):
+                run = step.get("run", "")
+                if run.startswith("mlgate "):
+                    found.append(shlex.split(run)[1:])
+    return found
+
+
+@pytest.mark.parametrize("words", _mlgate_commands(), ids=" ".join)
+def test_workflow_mlgate_commands_exist_with_their_options(words: list[str]) -> None:
+    result = CliRunner().invoke(app, [words[0], "--help"])
+    assert result.exit_code == 0, f"mlgate {words[0]}: {result.output}"
+    for flag in (word.split("=")[0] for word in words if word.startswith("--")):
+        assert flag in result.output, f"mlgate {words[0]} has no {flag}"
+
+
+def test_workflow_make_targets_exist() -> None:
+    makefile = (REPO_ROOT / "Makefile").read_text()
+    targets = set(re.findall(r"^([a-z-]+):", makefile, re.M))
+    used = {
+        step["run"].split()[1]
+        for path in WORKFLOWS.glob("*.yml")
+        for job in load(path.name)["jobs"].values()
+        for step in steps(job)
+        if step.get("run", "").startswith("make ")
+    }
+    assert used
+    assert used <= targets, used - targets
