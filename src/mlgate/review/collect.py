@@ -7,7 +7,8 @@ Everything here is DVC's own diffing (`dvc metrics diff`, `dvc params diff`, `dv
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -30,14 +31,33 @@ if TYPE_CHECKING:
 WORKSPACE = "workspace"
 
 
+@contextmanager
+def _dvc(action: str) -> Iterator[None]:
+    """DVC's own errors (a broken dvc.yaml, an unreadable revision) as one clear line."""
+    from dvc.exceptions import DvcException
+    from scmrepo.exceptions import SCMError
+
+    try:
+        yield
+    except (DvcException, SCMError) as exc:
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ReviewError(f"DVC could not {action}: {detail}") from None
+
+
 def open_repo(root: Path) -> Repo:
+    import logging
+
     from dvc.exceptions import NotDvcRepoError
     from dvc.repo import Repo
 
+    # DVC logs a warning for each revision it cannot read; the review reports what matters itself.
+    logging.getLogger("dvc").setLevel(logging.ERROR)
     try:
         return Repo(str(root))
     except NotDvcRepoError:
         raise ReviewError(f"{root}: not a DVC repository (run from the project root)") from None
+    except Exception as exc:  # DVC raises many kinds here; all mean "cannot open"
+        raise ReviewError(f"{root}: DVC cannot open the repository: {exc}") from None
 
 
 def _is_number(value: object) -> bool:
@@ -46,7 +66,16 @@ def _is_number(value: object) -> bool:
 
 def collect_metrics(repo: Repo, base: Revision, metrics_file: str) -> tuple[MetricChange, ...]:
     """Every numeric metric on either side; the main metrics file's keys are unprefixed."""
-    diff = repo.metrics.diff(a_rev=base.sha, b_rev=WORKSPACE, all=True)
+    with _dvc(f"compare metrics with {base.name}"):
+        diff = repo.metrics.diff(a_rev=base.sha, b_rev=WORKSPACE, all=True)
+    broken = diff.get("errors", {}).get(WORKSPACE)
+    if broken:  # one exception for the revision, or one per metrics file
+        parts = (
+            [f"{path}: {error}" for path, error in sorted(broken.items())]
+            if isinstance(broken, dict)
+            else [str(broken)]
+        )
+        raise ReviewError(f"DVC could not read this workspace's metrics: {'; '.join(parts)}")
     changes = []
     for path, entries in sorted(diff.get("diff", {}).items()):
         for name, values in sorted(entries.items()):
@@ -66,7 +95,8 @@ def collect_metrics(repo: Repo, base: Revision, metrics_file: str) -> tuple[Metr
 
 def collect_params(repo: Repo, base: Revision) -> tuple[ParamChange, ...]:
     """Only the params whose value differs."""
-    diff = repo.params.diff(a_rev=base.sha, b_rev=WORKSPACE)
+    with _dvc(f"compare params with {base.name}"):
+        diff = repo.params.diff(a_rev=base.sha, b_rev=WORKSPACE)
     return tuple(
         ParamChange(
             name if path == "params.yaml" else f"{path}:{name}",
@@ -101,7 +131,8 @@ def _shape(repo: Repo, path: str, md5: str | None, side: Literal["base", "head"]
 
 def collect_data(repo: Repo, base: Revision) -> tuple[DataChange, ...]:
     """DVC-tracked files and folders whose content hash changed (`dvc diff`)."""
-    diff = repo.diff(a_rev=base.sha)
+    with _dvc(f"compare DVC-tracked data with {base.name}"):
+        diff = repo.diff(a_rev=base.sha)
     changes = []
     kinds: tuple[Literal["added", "deleted", "modified", "renamed"], ...] = (
         "added",
@@ -191,7 +222,8 @@ def collect_plots(
     repo: Repo, base: Revision, roc: str, confusion: str
 ) -> tuple[PlotData | None, PlotData | None]:
     """ROC points and confusion pairs at both revisions (`dvc plots diff`'s data)."""
-    shown = repo.plots.show(revs=[base.sha, WORKSPACE], targets=[roc, confusion])
+    with _dvc(f"read plots at {base.name}"):
+        shown = repo.plots.show(revs=[base.sha, WORKSPACE], targets=[roc, confusion])
     sides = []
     for rev in (base.sha, WORKSPACE):
         sources = shown.get(rev, {}).get("sources", {}).get("data", {})
