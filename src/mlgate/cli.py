@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 
-from mlgate.errors import ArtifactError, DataValidationError, MlgateError
+from mlgate.errors import ArtifactError, DataValidationError, MlgateError, ReviewError
 
 if TYPE_CHECKING:
     from dvc.repo import Repo
@@ -78,6 +78,10 @@ def _reports_errors(command: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(1) from None
         except MlgateError as exc:
             _console(stderr=True).print(f"[red]error:[/] {exc}")
+            raise typer.Exit(1) from None
+        except OSError as exc:  # e.g. an output path in a folder that cannot be created
+            where = exc.filename or "output"
+            _console(stderr=True).print(f"[red]error:[/] {where}: cannot write: {exc.strerror}")
             raise typer.Exit(1) from None
 
     return wrapper
@@ -287,6 +291,35 @@ class PlotsMode(StrEnum):
     artifact = "artifact"
 
 
+def _open_review(base: str) -> tuple[Repo, Revision, Revision, bool]:
+    """The repository, base and head; refuses to judge metrics the code no longer produces."""
+    from mlgate.review.collect import open_repo, stale_stages
+    from mlgate.review.revisions import head_revision, resolve_base
+
+    root = Path.cwd()
+    base_revision = resolve_base(root, base)
+    head, dirty = head_revision(root)
+    repo = open_repo(root)
+    if Path(repo.root_dir).resolve() != root.resolve():
+        raise ReviewError(f"run from the project root ({repo.root_dir}), not {root}")
+    stale = stale_stages(repo)
+    if stale:
+        raise ReviewError(
+            f"the pipeline is out of date (stages: {', '.join(stale)}), so the metrics do not "
+            "measure this workspace; run `dvc repro` first"
+        )
+    return repo, base_revision, head, dirty
+
+
+def _in_repo(path: Path, repo: Repo) -> str:
+    """`path` relative to the repository root, as the base revision's tree names it."""
+    root = Path(repo.root_dir).resolve()
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        raise ReviewError(f"{path}: the params file must be inside the repository") from None
+
+
 def _verdict(
     repo: Repo,
     base: Revision,
@@ -299,13 +332,14 @@ def _verdict(
     from mlgate.review.collect import read_base_gates
     from mlgate.review.gates import judge
 
-    base_gates = read_base_gates(repo, base, params.as_posix()) if gates_from == "base" else None
+    name = _in_repo(params, repo)
+    base_gates = read_base_gates(repo, base, name) if gates_from == "base" else None
     return judge(
         metrics,
         workspace=config.gates,
         base=base_gates,
-        workspace_label=f"`{params}` in this workspace",
-        base_label=f"`{params}` at `{base.name}` ({base.short})",
+        workspace_label=f"`{name}` in this workspace",
+        base_label=f"`{name}` at `{base.name}` ({base.short})",
         base_has_none=gates_from == "base" and base_gates is None,
     )
 
@@ -342,18 +376,14 @@ def report(
     params: ParamsOption = PARAMS,
 ) -> None:
     """Markdown review of the workspace against BASE: gate, metrics, params, data and plots."""
-    from mlgate.files import write_bytes_atomic
-    from mlgate.review.collect import collect_comparison, open_repo
+    from mlgate.files import json_bytes, write_bytes_atomic
+    from mlgate.review.collect import collect_comparison
     from mlgate.review.plots import render_confusion_png, render_roc_png
     from mlgate.review.render import PlotLinks, render_review
-    from mlgate.review.revisions import head_revision, resolve_base
 
     started = time.perf_counter()
     config = _params(params)
-    root = Path.cwd()
-    base_revision = resolve_base(root, base)
-    head, dirty = head_revision(root)
-    repo = open_repo(root)
+    repo, base_revision, head, dirty = _open_review(base)
     comparison = collect_comparison(
         repo,
         base_revision,
@@ -366,22 +396,29 @@ def report(
     )
     verdict = _verdict(repo, base_revision, comparison.metrics, config, params, gates_from.value)
     mode = plots.value if plots is not None else config.review.plots
-    images: dict[Path, bytes] = {}
+    folder = out.parent / out.stem
+    # What was compared, for tools that handle the review as data (review-comment.yml).
+    files: dict[Path, bytes] = {
+        folder / "review.json": json_bytes(
+            {
+                "base": {"ref": base_revision.name, "sha": base_revision.sha},
+                "head": {"sha": head.sha, "uncommitted_changes": dirty},
+                "gate_passed": verdict.passed,
+            }
+        )
+    }
     links = PlotLinks(artifact_url=_artifact_url())
     base_plots, head_plots = comparison.plots
     if head_plots is not None:
-        folder = out.parent / out.stem
-        images = {
-            folder / "confusion.png": render_confusion_png(base_plots, head_plots),
-            folder / "roc.png": render_roc_png(base_plots, head_plots),
-        }
+        files[folder / "confusion.png"] = render_confusion_png(base_plots, head_plots)
+        files[folder / "roc.png"] = render_roc_png(base_plots, head_plots)
         links = PlotLinks(
             confusion_png=f"{out.stem}/confusion.png",
             roc_png=f"{out.stem}/roc.png",
             artifact_url=links.artifact_url,
         )
     markdown = render_review(comparison, verdict, plots=mode, links=links)
-    for path, data in images.items():
+    for path, data in files.items():
         write_bytes_atomic(path, data)
     write_bytes_atomic(out, markdown.encode())
     _done("report", started, f"{'gate passed' if verdict.passed else 'gate FAILED'} → {out}")
@@ -399,18 +436,12 @@ def gate(
     from rich.table import Table
 
     from mlgate.files import write_json
-    from mlgate.review.collect import collect_metrics, open_repo
+    from mlgate.review.collect import collect_metrics
     from mlgate.review.gates import KIND_LABELS
-    from mlgate.review.revisions import head_revision, resolve_base
 
     config = _params(params)
-    root = Path.cwd()
-    base_revision = resolve_base(root, base)
-    head, dirty = head_revision(root)
-    repo = open_repo(root)
+    repo, base_revision, head, dirty = _open_review(base)
     metrics = collect_metrics(repo, base_revision, METRICS.as_posix())
-    if not any(metric.head is not None for metric in metrics):
-        raise ArtifactError(f"{METRICS}: no metrics in the workspace; run `dvc repro` first")
     verdict = _verdict(repo, base_revision, metrics, config, params, gates_from.value)
     body = verdict.to_json_dict() | {
         "base": {"ref": base_revision.name, "sha": base_revision.sha},

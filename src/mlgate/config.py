@@ -125,13 +125,14 @@ class ModelConfig(_Strict):
         return value
 
 
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 _PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
 
 
 class Tolerance(_Strict):
     """How far a score may move in its bad direction: an absolute amount or a share of the base."""
 
-    amount: float = Field(ge=0.0)
+    amount: float = Field(ge=0.0, allow_inf_nan=False)
     relative: bool = False
 
     @model_validator(mode="before")
@@ -158,14 +159,14 @@ class Tolerance(_Strict):
 class GatesConfig(_Strict):
     """The quality gate a pull request must pass; every rule knows which way is better."""
 
-    thresholds: dict[ScoreName, float] = Field(
+    thresholds: dict[ScoreName, FiniteFloat] = Field(
         default_factory=dict,
         description="floors (ceilings for lower-is-better scores such as log_loss)",
     )
     max_regression: dict[ScoreName, Tolerance] = Field(
         default_factory=dict, description="largest allowed move for the worse vs the base"
     )
-    baseline_margin: dict[ScoreName, float] = Field(
+    baseline_margin: dict[ScoreName, FiniteFloat] = Field(
         default_factory=dict, description="how far the model must beat the dummy baseline"
     )
 

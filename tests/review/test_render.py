@@ -128,6 +128,8 @@ def test_first_pr_renders_without_base_metrics() -> None:
 
 def test_metrics_added_and_removed_are_labelled() -> None:
     text = render(comparison(STEADY | {"model.f1": (None, 0.9), "model.recall": (0.8, None)}))
+    assert text.splitlines()[2].endswith("· metrics 1 added, 1 removed")
+    assert "No changes" not in text
     metrics = table_with(text, "Δ")
     assert row(metrics, "metric", "F1")["change"] == "new"
     assert row(metrics, "metric", "recall")["change"] == "removed"
@@ -138,6 +140,7 @@ def test_counts_print_as_integers() -> None:
     text = render(comparison(STEADY | {"test_rows": (114.0, 120.0)}))
     others = tables(text.split("<details>")[1])[0]
     assert row(others, "metric", "test_rows")["Δ"] == "+6"
+    assert row(others, "metric", "test_rows")["change"] == "▲ changed"  # neither better nor worse
     assert row(others, "metric", "test_rows")["PR `bbbbbbb`"] == "120"
 
 
@@ -217,3 +220,20 @@ def test_footer_names_both_commits_and_the_command() -> None:
     footer = text.splitlines()[-1]
     assert "Base `main` @ `aaaaaaa` · head `bbbbbbb`" in footer
     assert "mlgate report --base aaaaaaa" in footer
+
+
+def test_data_derived_text_cannot_inject_links_or_html() -> None:
+    evil = "[x](/proc/self/environ)"
+    plots = PlotData(BINARY_PLOTS.roc, ((evil, evil), ("<img src=x>", evil)))
+    change = DataChange("data/a`b|c.csv", "added", None, "1" * 32, None, None)
+    text = render(comparison(STEADY, plots=(plots, plots), data=(change,)), plots="mermaid")
+    assert "](/proc" not in text.replace("\\](", "")
+    assert "<img" not in text.replace("\\<img", "")
+    assert "**\\[x\\](/proc/self/environ)**" in text  # shown literally, as escaped text
+    assert table_with(text, "DVC-tracked path")[0]["DVC-tracked path"] == "`` data/a`b\\|c.csv ``"
+
+
+def test_skipped_gates_are_counted_in_the_metric_row() -> None:
+    first = {name: (None, head) for name, (_, head) in STEADY.items()}
+    text = render(comparison(first, plots=(None, BINARY_PLOTS)))
+    assert row(table_with(text, "Δ"), "metric", "ROC AUC")["gate"] == "✅ 0/1 (1 skipped)"

@@ -97,6 +97,12 @@ def test_fork_follow_up_never_runs_pr_code_nor_uploads_local_files() -> None:
     post = steps(job)[-1]["run"]
     assert "--no-publish" in post
     assert "steps.pr.outputs.number" in steps(job)[-1]["env"]["PR_NUMBER"]
+    lookup = next(step for step in steps(job) if step.get("id") == "pr")
+    assert "gh api" in lookup["run"]
+    # artifact data reaches jq only as a --arg value, never as part of the program
+    assert "--arg base \"$(jq -r '.base.ref' review/review/review.json)\"" in lookup["run"]
+    download = next(step for step in steps(job) if "download-artifact" in step.get("uses", ""))
+    assert download["with"]["run-id"] == "${{ github.event.workflow_run.id }}"
 
 
 @pytest.mark.parametrize("name", ALL)

@@ -30,9 +30,10 @@ SCORE_LABELS: dict[str, str] = {
 }
 
 
-def direction_of(score: str) -> Direction:
-    """Lower is better for losses and errors, higher for everything else."""
+def direction_of(score: str) -> Direction | None:
+    """Which way is better: known scores, then losses and errors (lower); None for counts and
+    other metrics whose better direction nobody declared (e.g. test_rows)."""
     known = SCORE_DIRECTIONS.get(score)
     if known is not None:
         return known
-    return "lower" if score.endswith(("loss", "error")) else "higher"
+    return "lower" if score.endswith(("loss", "error")) else None

@@ -11,7 +11,10 @@ from typing import Any, Literal
 from mlgate.model.scores import Direction, direction_of
 from mlgate.review.revisions import Revision
 
-Movement = Literal["better", "worse", "unchanged", "added", "removed"]
+Movement = Literal["better", "worse", "changed", "unchanged", "added", "removed"]
+
+# Relative moves are measured against at least this, so a base of 0 does not dominate.
+RELATIVE_FLOOR = 0.01
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class MetricChange:
         return self.name.rpartition(".")[2]
 
     @property
-    def direction(self) -> Direction:
+    def direction(self) -> Direction | None:
         return direction_of(self.score)
 
     @property
@@ -47,7 +50,7 @@ class MetricChange:
         delta = self.delta
         if delta is None or self.base is None:
             return None
-        return abs(delta) / max(abs(self.base), 1e-12)
+        return abs(delta) / max(abs(self.base), RELATIVE_FLOOR)
 
     @property
     def movement(self) -> Movement:
@@ -59,6 +62,8 @@ class MetricChange:
         assert delta is not None
         if abs(delta) < 1e-12:
             return "unchanged"
+        if self.direction is None:
+            return "changed"
         improved = delta > 0 if self.direction == "higher" else delta < 0
         return "better" if improved else "worse"
 
@@ -123,6 +128,9 @@ class Comparison:
 
     def metric(self, name: str) -> MetricChange | None:
         return next((metric for metric in self.metrics if metric.name == name), None)
+
+    def metrics_changed(self) -> bool:
+        return any(metric.movement != "unchanged" for metric in self.metrics)
 
     def biggest_move(self) -> MetricChange | None:
         """The model score that moved most relative to its base value."""

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from mlgate.config import GatesConfig, parse_gates
-from mlgate.errors import ConfigError, ReviewError
+from mlgate.errors import ArtifactError, ConfigError, ReviewError
 from mlgate.review.changes import (
     Comparison,
     DataChange,
@@ -64,18 +64,36 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _raise_unreadable(errors: object, where: str, *, missing_is_fine: bool) -> None:
+    """DVC reports one exception per revision, or one per metrics file."""
+    if not errors:
+        return
+    found = sorted(errors.items()) if isinstance(errors, dict) else [("", errors)]
+    problems = [
+        (path, error)
+        for path, error in found
+        if not (missing_is_fine and isinstance(error, FileNotFoundError))
+    ]
+    if not problems:
+        return
+    if all(isinstance(error, FileNotFoundError) for _, error in problems):
+        raise ArtifactError(
+            f"no metrics in {where} ({', '.join(p for p, _ in problems) or 'metrics file'} "
+            "missing); run `dvc repro` first"
+        )
+    detail = "; ".join(f"{path}: {error}" if path else str(error) for path, error in problems)
+    raise ReviewError(f"DVC could not read the metrics of {where}: {detail}")
+
+
 def collect_metrics(repo: Repo, base: Revision, metrics_file: str) -> tuple[MetricChange, ...]:
     """Every numeric metric on either side; the main metrics file's keys are unprefixed."""
     with _dvc(f"compare metrics with {base.name}"):
         diff = repo.metrics.diff(a_rev=base.sha, b_rev=WORKSPACE, all=True)
-    broken = diff.get("errors", {}).get(WORKSPACE)
-    if broken:  # one exception for the revision, or one per metrics file
-        parts = (
-            [f"{path}: {error}" for path, error in sorted(broken.items())]
-            if isinstance(broken, dict)
-            else [str(broken)]
-        )
-        raise ReviewError(f"DVC could not read this workspace's metrics: {'; '.join(parts)}")
+    errors = diff.get("errors", {})
+    _raise_unreadable(errors.get(WORKSPACE), "this workspace", missing_is_fine=False)
+    # A base without metrics is a first PR; a base with corrupt metrics must not silently
+    # switch the regression gates off.
+    _raise_unreadable(errors.get(base.sha), f"{base.name} ({base.short})", missing_is_fine=True)
     changes = []
     for path, entries in sorted(diff.get("diff", {}).items()):
         for name, values in sorted(entries.items()):
@@ -229,6 +247,33 @@ def collect_plots(
         sources = shown.get(rev, {}).get("sources", {}).get("data", {})
         sides.append(_plot_data(sources, roc, confusion))
     return sides[0], sides[1]
+
+
+_ABSENT = {"deleted", "not in cache"}
+
+
+def _states(value: object) -> list[str]:
+    """Flatten DVC's status entries: {"path": "modified"} or {"params.yaml": {"a.b": "new"}}."""
+    if isinstance(value, dict):
+        return [state for inner in value.values() for state in _states(inner)]
+    return [str(value)]
+
+
+def stale_stages(repo: Repo) -> list[str]:
+    """Stages whose deps, params or command changed since they ran: their metrics are stale.
+
+    Files that are merely absent (`dvc repro --pull --allow-missing` leaves them in the
+    remote) do not count.
+    """
+    with _dvc("check whether the pipeline is up to date"):
+        status = repo.status()
+    stale = set()
+    for stage, changes in status.items():
+        for change in changes:
+            known = isinstance(change, dict) and set(change) <= {"changed deps", "changed outs"}
+            if not known or any(state not in _ABSENT for state in _states(change)):
+                stale.add(stage.rpartition(":")[2])
+    return sorted(stale)
 
 
 def read_base_gates(repo: Repo, base: Revision, params_file: str) -> GatesConfig | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from mlgate.config import GatesConfig, Tolerance
-from mlgate.model.scores import direction_of
+from mlgate.model.scores import Direction, direction_of
 from mlgate.review.changes import MetricChange
 
 GateKind = Literal["threshold", "max_regression", "baseline_margin"]
@@ -19,6 +19,12 @@ GateStatus = Literal["passed", "failed", "skipped"]
 
 # Metrics are rounded to 6 digits; a gate set exactly at a value must pass.
 SLACK = 1e-9
+
+
+def _higher_is_better(score: str) -> bool:
+    direction: Direction | None = direction_of(score)  # gate keys are known scores
+    return direction != "lower"
+
 
 KIND_LABELS: dict[GateKind, str] = {
     "threshold": "threshold",
@@ -84,7 +90,7 @@ def _fmt(value: float) -> str:
 
 
 def _threshold(score: str, limit: float, value: float | None) -> GateResult:
-    higher = direction_of(score) == "higher"
+    higher = _higher_is_better(score)
     requirement = f"{'≥' if higher else '≤'} {limit:g}"
     if value is None:
         return GateResult("threshold", score, requirement, None, None, "failed", "metric missing")
@@ -104,7 +110,7 @@ def _threshold(score: str, limit: float, value: float | None) -> GateResult:
 def _regression(
     score: str, tolerance: Tolerance, base: float | None, value: float | None
 ) -> GateResult:
-    higher = direction_of(score) == "higher"
+    higher = _higher_is_better(score)
     worse = "drop" if higher else "rise"
     relative = " of base" if tolerance.relative else ""
     requirement = f"{worse} ≤ {tolerance.describe()}{relative}"
@@ -130,7 +136,7 @@ def _regression(
 
 
 def _margin(score: str, margin: float, baseline: float | None, value: float | None) -> GateResult:
-    higher = direction_of(score) == "higher"
+    higher = _higher_is_better(score)
     requirement = f"baseline {'+' if higher else '−'} {margin:g}"
     requirement = f"{'≥' if higher else '≤'} {requirement}"
     if value is None or baseline is None:

@@ -7,6 +7,8 @@ so that tests (and people) can parse them.
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -29,9 +31,24 @@ class PlotLinks:
     artifact_url: str | None = None
 
 
-def _cell(value: object) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text.replace("|", "\\|").replace("\n", " ")
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>!|~#&])")
+
+
+def _plain(value: object) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _text(value: object) -> str:
+    """Data-derived text (labels, names) as inert markdown: no links, images, HTML or tables."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", _plain(value).replace("\n", " "))
+
+
+def _code(value: object) -> str:
+    """A code span that backticks in the value cannot close early; pipes escaped for tables."""
+    text = _plain(value).replace("\n", " ").replace("|", "\\|")
+    fence = "``" if "`" in text else "`"
+    pad = " " if fence == "``" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _number(value: float | None, integer: bool = False) -> str:
@@ -66,6 +83,7 @@ def _movement(metric: MetricChange) -> str:
     return {
         "better": f"🟢 {arrow} better",
         "worse": f"🔴 {arrow} worse",
+        "changed": f"{arrow} changed",
         "unchanged": "unchanged",
         "added": "new",
         "removed": "removed",
@@ -80,7 +98,8 @@ def _gate_cell(verdict: GateVerdict, score: str) -> str:
     if failed:
         return f"❌ {len(failed)}/{len(results)} failed: " + ", ".join(failed)
     checked = sum(result.status == "passed" for result in results)
-    return f"✅ {checked}/{len(results)}"
+    skipped = len(results) - checked
+    return f"✅ {checked}/{len(results)}" + (f" ({skipped} skipped)" if skipped else "")
 
 
 def headline(comparison: Comparison, verdict: GateVerdict) -> str:
@@ -100,7 +119,10 @@ def headline(comparison: Comparison, verdict: GateVerdict) -> str:
         move = "first review: the base has no metrics yet"
     else:
         biggest = comparison.biggest_move()
-        if biggest is None:
+        if biggest is None and comparison.metrics_changed():
+            counts = Counter(m.movement for m in comparison.metrics if m.movement != "unchanged")
+            move = "metrics " + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+        elif biggest is None:
             move = "no metric changes"
         else:
             move = (
@@ -176,9 +198,9 @@ def gate_section(verdict: GateVerdict) -> str:
         [
             KIND_LABELS[result.kind],
             SCORE_LABELS.get(result.score, result.score),
-            _cell(result.requirement),
+            _text(result.requirement),
             {"passed": "✅ pass", "failed": "❌ fail", "skipped": "⚪ skip"}[result.status],
-            _cell(result.detail),
+            _text(result.detail),
         ]
         for result in verdict.results
     ]
@@ -196,13 +218,13 @@ def gate_section(verdict: GateVerdict) -> str:
 
 
 def _value(value: Any) -> str:
-    return "—" if value is None else f"`{_cell(value)}`"
+    return "—" if value is None else _code(value)
 
 
 def params_section(comparison: Comparison) -> str:
     if not comparison.params:
         return "### Params\n\nNo params changed."
-    rows = [[f"`{_cell(p.name)}`", _value(p.base), _value(p.head)] for p in comparison.params]
+    rows = [[_code(p.name), _value(p.base), _value(p.head)] for p in comparison.params]
     return "### Params changed\n\n" + _table(["param", "base", "PR"], [":--", ":--", ":--"], rows)
 
 
@@ -220,7 +242,7 @@ def _data_row(change: DataChange) -> list[str]:
     else:
         shape = f"{_shape(change.base_shape)} → {_shape(change.head_shape)}"
     return [
-        f"`{_cell(change.path)}`",
+        _code(change.path),
         change.change,
         f"{_hash(change.base_hash)} → {_hash(change.head_hash)}",
         shape,
@@ -250,9 +272,9 @@ def data_section(comparison: Comparison) -> str:
             f"{len(before.columns)} → {len(after.columns)} columns"
         )
         if added:
-            line += "; added " + ", ".join(f"`{_cell(c)}`" for c in added)
+            line += "; added " + ", ".join(_code(c) for c in added)
         if removed:
-            line += "; removed " + ", ".join(f"`{_cell(c)}`" for c in removed)
+            line += "; removed " + ", ".join(_code(c) for c in removed)
         parts.append(line + ".")
     return "\n\n".join(parts)
 
@@ -270,7 +292,7 @@ def _confusion_table(comparison: Comparison) -> str:
             return str(now)
         return f"{before.count(actual, predicted)} → **{now}**"
 
-    rows = [[f"**{_cell(a)}**", *(cell(a, p) for p in labels)] for a in labels]
+    rows = [[f"**{_text(a)}**", *(cell(a, p) for p in labels)] for a in labels]
     differs = before is not None and before.counts != after.counts
     caption = "Confusion matrix (rows: actual, columns: predicted"
     if before is None:
@@ -279,7 +301,7 @@ def _confusion_table(comparison: Comparison) -> str:
         caption += ", base → PR where they differ):"
     else:
         caption += "; the same as the base):"
-    header = ["actual \\ predicted", *(_cell(label) for label in labels)]
+    header = ["actual \\ predicted", *(_text(label) for label in labels)]
     return caption + "\n\n" + _table(header, [":--", *("--:" for _ in labels)], rows)
 
 
@@ -312,7 +334,7 @@ def footer(comparison: Comparison) -> str:
     command = f"git checkout {head.short} && make run && mlgate report --base {base.short}"
     return (
         "---\n"
-        f"<sub>Base `{_cell(base.name)}` @ `{base.short}` · head `{head.short}`{dirty} · "
+        f"<sub>Base {_code(base.name)} @ `{base.short}` · head `{head.short}`{dirty} · "
         f"reproduce locally: `{command}`</sub>"
     )
 
@@ -328,7 +350,7 @@ def render_review(
     """The whole comment. `extra_sections` is where later checks (drift) add their part."""
     unchanged = (
         comparison.base_has_metrics
-        and comparison.biggest_move() is None
+        and not comparison.metrics_changed()
         and not comparison.params
         and not comparison.data
     )
