@@ -129,3 +129,10 @@ def test_workspace_gates_apply_when_the_base_has_none() -> None:
     assert verdict.source == "w (the base has no gates yet)"
     same = judge(scores, workspace=gates, base=gates, workspace_label="w", base_label="b")
     assert same.source == "b"
+
+
+def test_relative_tolerance_on_a_zero_base_allows_nothing_and_says_so() -> None:
+    verdict = verdict_of({"max_regression": {"log_loss": "5%"}}, model__log_loss=(0.0, 0.00001))
+    (result,) = verdict.results
+    assert result.status == "failed"
+    assert result.detail == "0.0000 → 1.00e-05: rise 1.00e-05, allowed 0.0000"

@@ -86,7 +86,8 @@ class GateVerdict:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.4f}"
+    """Four decimals, unless that would print a non-zero amount as 0.0000."""
+    return f"{value:.2e}" if 0 < abs(value) < 5e-5 else f"{value:.4f}"
 
 
 def _threshold(score: str, limit: float, value: float | None) -> GateResult:
