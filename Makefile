@@ -6,11 +6,15 @@ SHELL := /bin/bash
 VENV := .venv
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export DVC_NO_ANALYTICS := 1
+# BentoML's model and bento store, kept inside the project (git-ignored)
+export BENTOML_HOME ?= $(CURDIR)/.bentoml
+export BENTOML_DO_NOT_TRACK := True
+PORT ?= 3000
 # uv from PATH, or else pip-installed into .tools/ (a venv of its own, so it also works where
 # PEP 668 forbids installing into the system Python).
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 
-.PHONY: help setup run reproduce review test test-fast lint format typecheck bench clean
+.PHONY: help setup run reproduce review bento serve test test-fast lint format typecheck bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -47,6 +51,13 @@ BASE ?= main
 review: setup ## Review the workspace against BASE (default main): reports/review.md, then the gate
 	mlgate report --base $(BASE)
 	mlgate gate --base $(BASE)
+
+bento: setup ## Package the current model: BentoML model store entry + bento (prints the tags)
+	mlgate bento
+
+serve: setup ## Serve the current model on 127.0.0.1:$PORT (default 3000) with BentoML
+	mlgate bento --no-build
+	bentoml serve mlgate.serving.service:MlgateModel --host 127.0.0.1 --port $(PORT)
 
 test: setup lint typecheck ## Set up, then ruff, mypy and the whole pytest suite (slow tests included)
 	pytest

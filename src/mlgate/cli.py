@@ -478,6 +478,78 @@ def gate(
         raise typer.Exit(1)
 
 
+def _git_identity() -> tuple[str, str]:
+    """Commit and branch the model is packaged from (GitHub's variables in CI, else git)."""
+    import os
+    import subprocess
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
+        return done.stdout.strip() if done.returncode == 0 else "unknown"
+
+    sha = os.environ.get("GITHUB_SHA") or git("rev-parse", "HEAD")
+    branch = os.environ.get("GITHUB_REF_NAME") or git("rev-parse", "--abbrev-ref", "HEAD")
+    return sha, branch
+
+
+@app.command()
+@_reports_errors
+def bento(
+    params: ParamsOption = PARAMS,
+    build: Annotated[
+        bool, typer.Option(help="also build the bento (off: only add the model to the store)")
+    ] = True,
+) -> None:
+    """Package the current model for serving: BentoML model store entry, then a bento."""
+    import hashlib
+    import os
+
+    from mlgate.data.schema import ValidationReport
+    from mlgate.files import read_bytes, read_json, read_parquet
+    from mlgate.model.persist import load_model
+    from mlgate.serving.package import (
+        build_bento,
+        build_contract,
+        params_digest,
+        serving_metadata,
+        store_model,
+    )
+
+    started = time.perf_counter()
+    config = _params(params)
+    schema = _validated_schema(VALIDATION_REPORT)
+    report = ValidationReport.from_json_dict(read_json(VALIDATION_REPORT, "validate"))
+    model_bytes = read_bytes(MODEL, "train")
+    load_model(  # refuse to package a model the service would refuse to load
+        model_bytes,
+        origin=str(MODEL),
+        extra_trusted_roots=frozenset({config.model.estimator.split(".", 1)[0]}),
+    )
+    contract = build_contract(
+        schema, read_parquet(TRAIN_SPLIT, "split"), report.null_fraction, config.serving
+    )
+    sha, branch = _git_identity()
+    info = serving_metadata(
+        model_version=hashlib.md5(model_bytes).hexdigest(),  # the hash dvc.lock records
+        estimator=config.model.estimator,
+        git_sha=sha,
+        git_branch=branch,
+        metrics=read_json(METRICS, "evaluate"),
+        digest=params_digest(config.model_dump(mode="json", include={"data", "model"})),
+        config=config.serving,
+    )
+    model_tag = store_model(model_bytes, contract, info)
+    _console().print(f"model: {model_tag}")
+    if build:
+        docker: dict[str, str] = {"python_version": "3.11"}
+        if os.environ.get("MLGATE_BASE_IMAGE"):
+            docker["base_image"] = os.environ["MLGATE_BASE_IMAGE"]
+        with _working("building the bento"):
+            bento_tag = build_bento("src", model_tag, docker)
+        _console().print(f"bento: {bento_tag}")
+    _done("bento", started, f"model {info['model_version'][:8]} from {sha[:7]} ({branch})")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

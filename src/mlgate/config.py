@@ -192,13 +192,34 @@ class ReviewConfig(_Strict):
 M = TypeVar("M", bound=BaseModel)
 
 
+class PredictionLogConfig(_Strict):
+    """The sample of served predictions kept for monitoring."""
+
+    dir: str | None = Field(
+        default="logs/predictions",
+        description="folder for JSONL logs (MLGATE_PREDICTION_LOG_DIR overrides; null disables)",
+    )
+    sample_rate: float = Field(default=1.0, ge=0.0, le=1.0)
+
+
+class ServingConfig(_Strict):
+    """How the served model treats requests."""
+
+    unknown_category: Literal["error", "ignore"] = Field(
+        default="error", description="a category unseen in training: 400, or let the model cope"
+    )
+    max_records: int = Field(default=1000, ge=1, le=100_000)
+    prediction_log: PredictionLogConfig = PredictionLogConfig()
+
+
 class Params(_Strict):
-    """The whole of params.yaml. Later capabilities add sections (drift, serving)."""
+    """The whole of params.yaml. Later capabilities add a section for drift."""
 
     data: DataConfig
     model: ModelConfig
     gates: GatesConfig = GatesConfig()
     review: ReviewConfig = ReviewConfig()
+    serving: ServingConfig = ServingConfig()
 
 
 def _describe(error: dict[str, Any], prefix: str = "") -> str:

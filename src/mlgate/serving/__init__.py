@@ -1,0 +1,1 @@
+"""Serving: the request contract, the BentoML service, and the bento build."""

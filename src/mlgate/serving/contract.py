@@ -1,0 +1,144 @@
+"""The request contract of the served model, derived from the schema that validated training data.
+
+A request is a list of records (JSON objects). Every problem is reported with the record's
+index and the field's name, so a client can fix it without reading our code.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from mlgate.data.schema import FeatureSchema
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+MAX_PROBLEMS_LISTED = 5
+
+
+class RequestError(ValueError):
+    """A request that breaks the contract; its message names the record and the field."""
+
+
+@dataclass(frozen=True)
+class RequestContract:
+    """What a served record must look like."""
+
+    schema: FeatureSchema
+    # Categories seen in training, per categorical feature (empty: any category is accepted).
+    categories: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # Features that had missing values in training; only these may be null in a request.
+    nullable: frozenset[str] = frozenset()
+    unknown_category: Literal["error", "ignore"] = "error"
+    max_records: int = 1000
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "schema": self.schema.model_dump(mode="json"),
+            "categories": {name: sorted(values) for name, values in self.categories.items()},
+            "nullable": sorted(self.nullable),
+            "unknown_category": self.unknown_category,
+            "max_records": self.max_records,
+        }
+
+    @classmethod
+    def from_json_dict(cls, body: Mapping[str, Any]) -> RequestContract:
+        return cls(
+            schema=FeatureSchema.model_validate(body["schema"]),
+            categories={name: frozenset(values) for name, values in body["categories"].items()},
+            nullable=frozenset(body["nullable"]),
+            unknown_category=body["unknown_category"],
+            max_records=int(body["max_records"]),
+        )
+
+
+def _null_problem(name: str, nullable: bool) -> str | None:
+    return None if nullable else f"{name!r} may not be null (no missing values in training)"
+
+
+def _number_problem(name: str, value: object, nullable: bool) -> str | None:
+    if value is None:
+        return _null_problem(name, nullable)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"{name!r} must be a number, got {type(value).__name__} {_show(value)}"
+    try:
+        as_float = float(value)
+    except OverflowError:
+        return f"{name!r} is too large to be a number the model can use"
+    if not math.isfinite(as_float):
+        return f"{name!r} must be a finite number, got {value}"
+    return None
+
+
+def _category_problem(name: str, value: object, contract: RequestContract) -> str | None:
+    if value is None:
+        return _null_problem(name, name in contract.nullable)
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        return f"{name!r} must be a string category, got {type(value).__name__} {_show(value)}"
+    known = contract.categories.get(name)
+    if contract.unknown_category == "error" and known and str(value) not in known:
+        listed = ", ".join(sorted(known)[:10])
+        return f"{name!r}: unknown category {_show(value)} (known: {listed})"
+    return None
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def record_problems(record: object, contract: RequestContract) -> list[str]:
+    """Every way one record breaks the contract (empty when it is fine)."""
+    if not isinstance(record, Mapping):
+        return [f"must be a JSON object of feature values, got {type(record).__name__}"]
+    schema = contract.schema
+    problems = [f"missing field {name!r}" for name in schema.features if name not in record]
+    extra = sorted(str(name) for name in record if name not in schema.features)
+    if extra:
+        problems.append(f"unknown field(s) {', '.join(map(repr, extra))}")
+    for name in schema.numeric:
+        if name in record:
+            problem = _number_problem(name, record[name], name in contract.nullable)
+            if problem:
+                problems.append(problem)
+    for name in schema.categorical:
+        if name in record:
+            problem = _category_problem(name, record[name], contract)
+            if problem:
+                problems.append(problem)
+    return problems
+
+
+def check_records(records: object, contract: RequestContract) -> Sequence[Mapping[str, Any]]:
+    """The records, if they all keep the contract; otherwise a RequestError listing problems."""
+    if not isinstance(records, list):
+        raise RequestError(f"'records' must be a list of objects, got {type(records).__name__}")
+    if not records:
+        raise RequestError("'records' is empty: send at least one record")
+    if len(records) > contract.max_records:
+        raise RequestError(
+            f"'records' has {len(records)} records; at most {contract.max_records} per request"
+        )
+    problems = [
+        f"records[{index}]: {problem}"
+        for index, record in enumerate(records)
+        for problem in record_problems(record, contract)
+    ]
+    if problems:
+        shown = "; ".join(problems[:MAX_PROBLEMS_LISTED])
+        more = len(problems) - MAX_PROBLEMS_LISTED
+        raise RequestError(shown + (f"; and {more} more" if more > 0 else ""))
+    return records
+
+
+def records_to_frame(records: Sequence[Mapping[str, Any]], schema: FeatureSchema) -> pd.DataFrame:
+    """Checked records as the model's input frame, with the dtypes training used."""
+    import pandas as pd
+
+    from mlgate.data.schema import conform_frame
+
+    frame = pd.DataFrame.from_records(list(records), columns=list(schema.features))
+    return conform_frame(frame, schema, with_target=False)

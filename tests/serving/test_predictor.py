@@ -1,0 +1,103 @@
+"""The served model in-process: a packaged folder loads and answers, on the 3-class custom data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mlgate.config import ServingConfig, parse_params
+from mlgate.data.schema import conform_frame, validate_frame
+from mlgate.model.persist import dump_model
+from mlgate.model.train import train_model
+from mlgate.serving.contract import RequestError
+from mlgate.serving.package import (
+    build_contract,
+    params_digest,
+    serving_metadata,
+    write_model_folder,
+)
+from mlgate.serving.predictor import LOG_DIR_VARIABLE, Predictor
+from tests.conftest import BASE_PARAMS, make_custom_frame
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What `mlgate bento` stores, for a model trained on the custom data."""
+    params = parse_params(BASE_PARAMS)
+    frame = make_custom_frame()
+    report = validate_frame(frame, params.data)
+    assert report.schema_ is not None
+    train = conform_frame(frame, report.schema_)
+    model = train_model(train, report.schema_, params.model)
+    serving = ServingConfig()
+    contract = build_contract(report.schema_, train, report.null_fraction, serving)
+    info = serving_metadata(
+        model_version="abc123",
+        estimator=params.model.estimator,
+        git_sha="f" * 40,
+        git_branch="main",
+        metrics={"model": {"accuracy": 0.9}},
+        digest=params_digest(BASE_PARAMS),
+        config=serving,
+    )
+    target = tmp_path_factory.mktemp("model")
+    write_model_folder(target, dump_model(model), contract, info)
+    return target
+
+
+@pytest.fixture
+def predictor(folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Predictor:
+    monkeypatch.setenv(LOG_DIR_VARIABLE, str(tmp_path / "log"))
+    return Predictor.from_folder(folder)
+
+
+def records(rows: int = 3) -> list[dict[str, object]]:
+    frame = make_custom_frame(rows=rows, seed=5).drop(columns=["row_id", "outcome"])
+    return json.loads(frame.to_json(orient="records"))  # what a client sends: JSON, nulls
+
+
+def test_predicts_one_known_label_per_record(predictor: Predictor) -> None:
+    answer = predictor.predict(records(5))
+    assert len(answer["predictions"]) == 5
+    assert set(answer["predictions"]) <= {"high", "low", "mid"}
+    assert answer["model_version"] == "abc123"
+
+
+def test_probabilities_sum_to_one_per_record(predictor: Predictor) -> None:
+    rows = predictor.predict_proba(records(4))["probabilities"]
+    assert all(set(row) == {"high", "low", "mid"} for row in rows)
+    assert all(abs(sum(row.values()) - 1) < 1e-5 for row in rows)
+
+
+def test_missing_values_seen_in_training_are_accepted(predictor: Predictor) -> None:
+    record = records(1)[0] | {"size": None, "colour": None}
+    assert predictor.predict([record])["predictions"]
+
+
+def test_contract_knows_the_training_categories_and_nulls(predictor: Predictor) -> None:
+    assert predictor.contract.categories == {
+        "colour": frozenset({"red", "green", "blue"}),
+        "region": frozenset({"north", "south"}),
+    }
+    assert predictor.contract.nullable == {"size", "weight", "colour"}
+    with pytest.raises(RequestError, match="unknown category 'purple'"):
+        predictor.predict([records(1)[0] | {"colour": "purple"}])
+
+
+def test_metadata_reports_version_commit_metrics_and_classes(predictor: Predictor) -> None:
+    info = predictor.metadata()
+    assert (info["model_version"], info["git_branch"]) == ("abc123", "main")
+    assert info["metrics"] == {"model": {"accuracy": 0.9}}
+    assert info["classes"] == ["high", "low", "mid"]
+    assert len(info["params_digest"]) == 12
+
+
+def test_predictions_are_logged_for_monitoring(predictor: Predictor, tmp_path: Path) -> None:
+    sent = records(2)
+    answer = predictor.predict(sent)
+    (log,) = (tmp_path / "log").iterdir()
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [line["prediction"] for line in lines] == answer["predictions"]
+    assert lines[0]["inputs"] == sent[0]

@@ -1,0 +1,270 @@
+"""A real `bentoml serve` on 127.0.0.1: good and bad requests, metrics, and a bento that travels.
+
+The model comes from a temporary copy of the project after `dvc repro` and `mlgate bento`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from benchmarks.pipeline import copy_project
+
+from tests.e2e.shell import BIN, GIT_IDENTITY, sh
+
+pytestmark = pytest.mark.slow
+
+READY_WITHIN_S = 90
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def request(url: str, body: bytes | None = None, kind: str = "application/json") -> tuple[int, str]:
+    headers = {"Content-Type": kind} if body is not None else {}
+    call = urllib.request.Request(url, data=body, headers=headers)
+    try:
+        with urllib.request.urlopen(call, timeout=30) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def post(url: str, payload: Any) -> tuple[int, str]:
+    return request(url, json.dumps(payload).encode())
+
+
+@pytest.fixture(scope="module")
+def packaged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """A reproduced copy of the project whose model is in a private BentoML store."""
+    project = tmp_path_factory.mktemp("serving") / "mlgate"
+    copy_project(project)
+    env = {
+        **os.environ,
+        **GIT_IDENTITY,
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+        "BENTOML_HOME": str(project.parent / "bentoml"),
+        "BENTOML_DO_NOT_TRACK": "True",
+        "DVC_NO_ANALYTICS": "1",
+        "MLGATE_PREDICTION_LOG_DIR": str(project.parent / "predictions"),
+    }
+    sh(project, "dvc", "repro")
+    built = subprocess.run(
+        ["mlgate", "bento"], cwd=project, env=env, capture_output=True, text=True, check=False
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    return project, env
+
+
+def serve(target: str, cwd: Path, env: dict[str, str]) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        ["bentoml", "serve", target, "--host", "127.0.0.1", "--port", str(port)],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + READY_WITHIN_S
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail(
+                    f"bentoml serve exited: {process.stdout.read() if process.stdout else ''}"
+                )
+            try:
+                if request(f"{url}/readyz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.5)
+        else:
+            pytest.fail(f"not ready within {READY_WITHIN_S} s")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def server(packaged: tuple[Path, dict[str, str]]) -> Iterator[str]:
+    project, env = packaged
+    yield from serve("mlgate.serving.service:MlgateModel", project, env)
+
+
+@pytest.fixture(scope="module")
+def test_records(packaged: tuple[Path, dict[str, str]]) -> list[dict[str, Any]]:
+    frame = pd.read_parquet(packaged[0] / "data" / "processed" / "test.parquet")
+    return json.loads(frame.drop(columns=["target"]).head(20).to_json(orient="records"))
+
+
+def test_predicts_the_test_split_like_the_pipeline(
+    server: str, test_records: list[dict[str, Any]]
+) -> None:
+    status, body = post(f"{server}/predict", {"records": test_records})
+    assert status == 200, body
+    answer = json.loads(body)
+    assert len(answer["predictions"]) == 20
+    assert set(answer["predictions"]) <= {0, 1}
+    status, body = post(f"{server}/predict_proba", {"records": test_records[:3]})
+    assert status == 200
+    assert all(abs(sum(row.values()) - 1) < 1e-5 for row in json.loads(body)["probabilities"])
+
+
+def test_metadata_names_the_dvc_model_hash(
+    server: str, packaged: tuple[Path, dict[str, str]]
+) -> None:
+    import yaml
+
+    lock = yaml.safe_load((packaged[0] / "dvc.lock").read_text())
+    (out,) = lock["stages"]["train"]["outs"]
+    status, body = post(f"{server}/metadata", {})
+    assert status == 200
+    info = json.loads(body)
+    assert info["model_version"] == out["md5"]
+    assert info["metrics"]["model"]["accuracy"] > 0.9
+    assert info["git_sha"] == sh(packaged[0], "git", "rev-parse", "HEAD").strip()
+
+
+BAD_REQUESTS: list[tuple[str, Any, str, int]] = [
+    (
+        "missing field",
+        lambda r: {"records": [{k: v for k, v in r.items() if k != "mean radius"}]},
+        "missing field 'mean radius'",
+        400,
+    ),
+    (
+        "extra field",
+        lambda r: {"records": [r | {"colour": "red"}]},
+        "unknown field(s) 'colour'",
+        400,
+    ),
+    (
+        "wrong type",
+        lambda r: {"records": [r | {"mean radius": "big"}]},
+        "'mean radius' must be a number",
+        400,
+    ),
+    (
+        "NaN",
+        lambda r: b'{"records": [' + json.dumps(r | {"mean radius": float("nan")}).encode() + b"]}",
+        "'mean radius' must be a finite number",
+        400,
+    ),
+    (
+        "null where training had none",
+        lambda r: {"records": [r | {"mean radius": None}]},
+        "'mean radius' may not be null",
+        400,
+    ),
+    (
+        "huge number",
+        lambda r: (
+            json.dumps({"records": [r]}).replace(str(r["mean radius"]), "1" + "0" * 400, 1).encode()
+        ),
+        "'mean radius'",
+        400,
+    ),
+    ("empty list", lambda r: {"records": []}, "'records' is empty", 400),
+    ("oversized batch", lambda r: {"records": [r] * 1001}, "at most 1000 per request", 400),
+    ("records not a list", lambda r: {"records": "all of them"}, "records", 400),
+    ("no records key", lambda r: {"rows": [r]}, "records", 400),
+    ("non-JSON body", lambda r: b"records=1", "Invalid JSON", 400),
+    ("record not an object", lambda r: {"records": [[1, 2, 3]]}, "records", 400),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "make", "message", "status"), BAD_REQUESTS, ids=[c[0] for c in BAD_REQUESTS]
+)
+def test_bad_request_is_a_4xx_naming_the_problem(
+    server: str, test_records: list[dict[str, Any]], case: str, make: Any, message: str, status: int
+) -> None:
+    payload = make(test_records[0])
+    body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    got, text = request(f"{server}/predict", body)
+    assert got == status, text
+    assert message in text
+    assert request(f"{server}/readyz")[0] == 200  # still serving
+
+
+def test_wrong_content_type_is_415(server: str, test_records: list[dict[str, Any]]) -> None:
+    body = json.dumps({"records": test_records[:1]}).encode()
+    status, text = request(f"{server}/predict", body, kind="text/plain")
+    assert status == 415
+    assert "Content-Type must be application/json" in text
+
+
+def test_metrics_count_the_requests(server: str, test_records: list[dict[str, Any]]) -> None:
+    def served() -> float:
+        text = request(f"{server}/metrics")[1]
+        return sum(
+            float(line.rsplit(" ", 1)[1])
+            for line in text.splitlines()
+            if line.startswith("bentoml_service_request_total{")
+            and 'endpoint="/predict"' in line
+            and 'http_response_code="200"' in line
+        )
+
+    before = served()
+    for _ in range(3):
+        assert post(f"{server}/predict", {"records": test_records[:1]})[0] == 200
+    assert served() == before + 3
+
+
+def test_predictions_are_logged(
+    server: str, packaged: tuple[Path, dict[str, str]], test_records: list[dict[str, Any]]
+) -> None:
+    assert post(f"{server}/predict", {"records": test_records[:2]})[0] == 200
+    logs = list((packaged[0].parent / "predictions").glob("predictions-*.jsonl"))
+    assert logs
+    last = json.loads(logs[0].read_text().splitlines()[-1])
+    assert set(last) >= {"timestamp", "model_version", "inputs", "prediction"}
+
+
+def test_exported_bento_serves_from_an_empty_store(
+    packaged: tuple[Path, dict[str, str]], tmp_path: Path, test_records: list[dict[str, Any]]
+) -> None:
+    """The model travels inside the bento (it is declared on the service class)."""
+    project, env = packaged
+    archive = tmp_path / "mlgate.bento"
+    sh(
+        project,
+        "bash",
+        "-c",
+        f"BENTOML_HOME={env['BENTOML_HOME']} bentoml export mlgate:latest {archive}",
+    )
+    fresh = env | {"BENTOML_HOME": str(tmp_path / "empty-home")}
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    imported = subprocess.run(
+        ["bentoml", "import", str(archive)],
+        cwd=elsewhere,
+        env=fresh,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert imported.returncode == 0, imported.stderr
+    for url in serve("mlgate:latest", elsewhere, fresh):
+        status, body = post(f"{url}/predict", {"records": test_records[:2]})
+        assert status == 200, body
+        assert len(json.loads(body)["predictions"]) == 2
