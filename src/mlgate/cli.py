@@ -79,9 +79,9 @@ def _reports_errors(command: Callable[P, R]) -> Callable[P, R]:
         except MlgateError as exc:
             _console(stderr=True).print(f"[red]error:[/] {exc}")
             raise typer.Exit(1) from None
-        except OSError as exc:  # e.g. an output path in a folder that cannot be created
+        except OSError as exc:  # e.g. an output in a folder that cannot be created, no `git`
             where = exc.filename or "output"
-            _console(stderr=True).print(f"[red]error:[/] {where}: cannot write: {exc.strerror}")
+            _console(stderr=True).print(f"[red]error:[/] {where}: {exc.strerror or exc}")
             raise typer.Exit(1) from None
 
     return wrapper
@@ -548,6 +548,35 @@ def bento(
             bento_tag = build_bento("src", model_tag, docker)
         _console().print(f"bento: {bento_tag}")
     _done("bento", started, f"model {info['model_version'][:8]} from {sha[:7]} ({branch})")
+
+
+class PromotionTarget(StrEnum):
+    staging = "staging"
+    production = "production"
+
+
+@app.command()
+@_reports_errors
+def promote(
+    to: Annotated[PromotionTarget, typer.Option("--to", help="the stage to promote into")],
+    remote: Annotated[str, typer.Option(help="git remote holding the branches")] = "origin",
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="print the pull request instead of opening it")
+    ] = False,
+) -> None:
+    """Open the pull request main → staging or staging → production (with `gh`)."""
+    from mlgate.promote import open_pull_request, plan_promotion
+
+    plan = plan_promotion(Path.cwd(), to.value, remote)
+    console = _console()
+    if not plan.commits:
+        console.print(f"nothing to promote: {plan.target} already contains {plan.source}")
+        return
+    if dry_run:
+        console.print(f"[bold]{plan.title}[/]\n\n{plan.body()}")
+        return
+    url, new = open_pull_request(Path.cwd(), plan)
+    console.print(f"{'opened' if new else 'already open'}: {url}")
 
 
 def main() -> None:

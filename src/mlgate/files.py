@@ -23,8 +23,13 @@ T = TypeVar("T")
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` in one rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+    except OSError as exc:
+        raise ArtifactError(f"{path}: cannot write here ({exc.strerror or exc})") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)

@@ -181,7 +181,7 @@ def test_unwritable_output_is_one_line(project: Path) -> None:
     result = CliRunner().invoke(app, ["gate", "--base", "main", "--out", "params.yaml/gate.json"])
     assert result.exit_code == 1
     assert result.stderr.startswith("error: ")
-    assert "cannot write" in result.stderr
+    assert "params.yaml/gate.json: cannot write here (File exists)" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 
