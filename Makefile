@@ -76,8 +76,9 @@ format: setup ## Apply ruff's fixes and formatting
 typecheck: setup ## mypy, strict on src/
 	mypy
 
-bench: setup ## Benchmarks; results under reports/benchmarks/
+bench: run ## Benchmarks (pipeline, review, serving); results under reports/benchmarks/
 	python benchmarks/pipeline.py --out reports/benchmarks/pipeline.json
+	python benchmarks/serving.py --out reports/benchmarks/serving.json
 
 clean: ## Remove caches and the venv (not DVC data or the remote)
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

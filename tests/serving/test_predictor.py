@@ -77,11 +77,11 @@ def test_missing_values_seen_in_training_are_accepted(predictor: Predictor) -> N
 
 
 def test_contract_knows_the_training_categories_and_nulls(predictor: Predictor) -> None:
-    assert predictor.contract.categories == {
+    assert predictor.packaged.contract.categories == {
         "colour": frozenset({"red", "green", "blue"}),
         "region": frozenset({"north", "south"}),
     }
-    assert predictor.contract.nullable == {"size", "weight", "colour"}
+    assert predictor.packaged.contract.nullable == {"size", "weight", "colour"}
     with pytest.raises(RequestError, match="unknown category 'purple'"):
         predictor.predict([records(1)[0] | {"colour": "purple"}])
 

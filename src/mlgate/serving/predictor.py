@@ -1,13 +1,14 @@
 """The served model without the server: load a packaged model folder, answer requests.
 
-The BentoML service is a thin shell around this, so the behaviour is tested in-process.
+`Packaged` (contract, metadata, log) answers and validates; `Predictor` adds the model. The
+BentoML services are thin shells around these, so the behaviour is tested in-process.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,70 +25,93 @@ METADATA_FILE = "metadata.json"
 LOG_DIR_VARIABLE = "MLGATE_PREDICTION_LOG_DIR"
 SAMPLE_RATE_VARIABLE = "MLGATE_PREDICTION_LOG_SAMPLE_RATE"
 
+Probabilities = dict[str, float]  # class label's text → probability
+
 
 @dataclass
-class Predictor:
-    """A loaded model, its request contract, its metadata and its prediction log."""
+class Packaged:
+    """Everything about the served model except the model: contract, metadata, log."""
 
-    model: Pipeline
     contract: RequestContract
     info: dict[str, Any]
     log: PredictionLog
 
     @classmethod
-    def from_folder(cls, folder: Path) -> Predictor:
-        """Load what `mlgate bento` packaged; the log settings may be overridden by env vars."""
-        from mlgate.model.persist import load_model
-
+    def from_folder(cls, folder: Path) -> Packaged:
+        """Read what `mlgate bento` packaged; env vars may override the log settings."""
         info = json.loads((folder / METADATA_FILE).read_text(encoding="utf-8"))
         contract = RequestContract.from_json_dict(
             json.loads((folder / CONTRACT_FILE).read_text(encoding="utf-8"))
         )
-        model = load_model(
-            (folder / MODEL_FILE).read_bytes(),
-            origin=str(folder / MODEL_FILE),
-            extra_trusted_roots=frozenset({str(info["estimator"]).split(".", 1)[0]}),
-        )
         settings = info.get("prediction_log", {})
         directory = os.environ.get(LOG_DIR_VARIABLE, settings.get("dir") or "")
         rate = float(os.environ.get(SAMPLE_RATE_VARIABLE, settings.get("sample_rate", 0.0)))
-        return cls(
-            model, contract, info, PredictionLog(Path(directory) if directory else None, rate)
-        )
-
-    @property
-    def classes(self) -> list[Any]:
-        return [c.item() if hasattr(c, "item") else c for c in self.model.classes_]
+        return cls(contract, info, PredictionLog(Path(directory) if directory else None, rate))
 
     @property
     def version(self) -> str:
         return str(self.info["model_version"])
 
-    def _probabilities(self, records: object) -> tuple[Sequence[Any], list[dict[str, float]]]:
-        checked = check_records(records, self.contract)  # RequestError names the problem
-        proba = self.model.predict_proba(records_to_frame(checked, self.contract.schema))
-        classes = self.classes
-        rows = [
-            {str(label): round(float(p), 6) for label, p in zip(classes, row, strict=True)}
-            for row in proba
-        ]
-        return checked, rows
+    def check(self, records: object) -> Sequence[Mapping[str, Any]]:
+        """The records if they keep the contract; RequestError naming the problem otherwise."""
+        return check_records(records, self.contract)
 
-    def predict(self, records: object) -> dict[str, Any]:
-        """Labels (the most probable class) for each record."""
-        checked, rows = self._probabilities(records)
-        classes = self.classes
-        by_text = {str(label): label for label in classes}
-        labels = [by_text[max(row, key=row.__getitem__)] for row in rows]
-        self.log.record(checked, labels, rows, self.version)
+    def predictions(
+        self, records: Sequence[Mapping[str, Any]], rows: Sequence[Probabilities]
+    ) -> dict[str, Any]:
+        """The /predict answer (the most probable label per record), logged."""
+        by_text = {str(label): label for label in self.contract.schema.labels}
+        labels = [by_text.get(best, best) for best in (max(r, key=r.__getitem__) for r in rows)]
+        self.log.record(records, labels, rows, self.version)
         return {"predictions": labels, "model_version": self.version}
 
-    def predict_proba(self, records: object) -> dict[str, Any]:
-        """Class probabilities for each record, keyed by the label's text."""
-        checked, rows = self._probabilities(records)
+    def probabilities(
+        self, records: Sequence[Mapping[str, Any]], rows: Sequence[Probabilities]
+    ) -> dict[str, Any]:
+        """The /predict_proba answer, logged."""
         labels = [max(row, key=row.__getitem__) for row in rows]
-        self.log.record(checked, labels, rows, self.version)
-        return {"probabilities": rows, "model_version": self.version}
+        self.log.record(records, labels, rows, self.version)
+        return {"probabilities": list(rows), "model_version": self.version}
 
     def metadata(self) -> dict[str, Any]:
-        return self.info | {"classes": [str(c) for c in self.classes]}
+        return self.info | {"classes": [str(label) for label in self.contract.schema.labels]}
+
+
+@dataclass
+class Predictor:
+    """A packaged model, loaded: checks, scores and answers in one process."""
+
+    packaged: Packaged
+    model: Pipeline
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> Predictor:
+        from mlgate.model.persist import load_model
+
+        packaged = Packaged.from_folder(folder)
+        model = load_model(
+            (folder / MODEL_FILE).read_bytes(),
+            origin=str(folder / MODEL_FILE),
+            extra_trusted_roots=frozenset({str(packaged.info["estimator"]).split(".", 1)[0]}),
+        )
+        return cls(packaged, model)
+
+    def score(self, records: Sequence[Mapping[str, Any]]) -> list[Probabilities]:
+        """Class probabilities for records that already passed the contract."""
+        frame = records_to_frame(records, self.packaged.contract.schema)
+        classes = [str(c.item() if hasattr(c, "item") else c) for c in self.model.classes_]
+        return [
+            {label: round(float(p), 6) for label, p in zip(classes, row, strict=True)}
+            for row in self.model.predict_proba(frame)
+        ]
+
+    def predict(self, records: object) -> dict[str, Any]:
+        checked = self.packaged.check(records)
+        return self.packaged.predictions(checked, self.score(checked))
+
+    def predict_proba(self, records: object) -> dict[str, Any]:
+        checked = self.packaged.check(records)
+        return self.packaged.probabilities(checked, self.score(checked))
+
+    def metadata(self) -> dict[str, Any]:
+        return self.packaged.metadata()
