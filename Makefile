@@ -10,11 +10,16 @@ export DVC_NO_ANALYTICS := 1
 export BENTOML_HOME ?= $(CURDIR)/.bentoml
 export BENTOML_DO_NOT_TRACK := True
 PORT ?= 3000
+# The published image: ghcr.io/<owner>/<repo>, lower-cased as registries require
+IMAGE ?= ghcr.io/$(shell echo "$${GITHUB_REPOSITORY:-owner/mlgate}" | tr '[:upper:]' '[:lower:]')
+GIT_SHA = $(shell git rev-parse HEAD)
+GIT_BRANCH = $(or $(GITHUB_REF_NAME),$(shell git rev-parse --abbrev-ref HEAD))
+MODEL_HASH = $(shell md5sum models/model.skops | cut -c1-12)
 # uv from PATH, or else pip-installed into .tools/ (a venv of its own, so it also works where
 # PEP 668 forbids installing into the system Python).
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 
-.PHONY: help setup run reproduce review bento serve test test-fast lint format typecheck bench clean
+.PHONY: help setup run reproduce review bento serve test-serving publish-image image-digest rollout test test-fast lint format typecheck bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -58,6 +63,26 @@ bento: setup ## Package the current model: BentoML model store entry + bento (pr
 serve: setup ## Serve the current model on 127.0.0.1:$PORT (default 3000) with BentoML
 	mlgate bento --no-build
 	bentoml serve mlgate.serving.service:MlgateModel --host 127.0.0.1 --port $(PORT)
+
+test-serving: setup ## The serving tests (in-process and a real server) against the current code
+	pytest tests/serving --no-cov
+
+publish-image: ## Build with buildx and push $(IMAGE) tagged <git-sha>, <branch>, model-<hash>
+	bentoml containerize mlgate:latest --backend buildx \
+		-t $(IMAGE):$(GIT_SHA) -t $(IMAGE):$(GIT_BRANCH) -t $(IMAGE):model-$(MODEL_HASH) \
+		--opt push --opt metadata-file=$(CURDIR)/reports/image-build.json
+
+image-digest: ## image=… and digest=… of the last publish-image (lines for $GITHUB_OUTPUT)
+	@echo "image=$(IMAGE)"
+	@python -c "import json; print('digest=' + json.load(open('reports/image-build.json'))['containerimage.digest'])"
+
+OVERLAY ?= staging
+rollout: ## Apply deploy/k8s/overlays/$OVERLAY with IMAGE_REF (needs KUBE_CONFIG; skips without)
+	@if [ -z "$${KUBE_CONFIG:-}" ]; then echo "no KUBE_CONFIG secret: skipping the rollout"; exit 0; fi; \
+	config=$$(mktemp); trap 'rm -f "$$config"' EXIT; printf '%s' "$$KUBE_CONFIG" > "$$config"; \
+	(cd deploy/k8s/overlays/$(OVERLAY) && kustomize edit set image ghcr.io/OWNER/mlgate=$(IMAGE_REF)); \
+	KUBECONFIG="$$config" kubectl apply -k deploy/k8s/overlays/$(OVERLAY); \
+	KUBECONFIG="$$config" kubectl rollout status deployment/mlgate -n mlgate-$(OVERLAY) --timeout=300s
 
 test: setup lint typecheck ## Set up, then ruff, mypy and the whole pytest suite (slow tests included)
 	pytest
