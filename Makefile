@@ -19,7 +19,7 @@ MODEL_HASH = $(shell md5sum models/model.skops | cut -c1-12)
 # PEP 668 forbids installing into the system Python).
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 
-.PHONY: help setup run reproduce review bento serve test-serving publish-image image-digest rollout test test-fast lint format typecheck bench clean
+.PHONY: help setup run reproduce review bento serve image base-image test-serving publish-image image-digest rollout test test-fast lint format typecheck bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -63,6 +63,18 @@ bento: setup ## Package the current model: BentoML model store entry + bento (pr
 serve: setup ## Serve the current model on 127.0.0.1:$PORT (default 3000) with BentoML
 	mlgate bento --no-build
 	bentoml serve mlgate.serving.service:MlgateModel --host 127.0.0.1 --port $(PORT)
+
+# `make image`: empty BASE_IMAGE means BentoML's python slim base (needs an image registry).
+# Where no registry is reachable, use the base built from Debian packages:
+#   make base-image && make image BASE_IMAGE=localhost/mlgate-base:bookworm-py311
+BASE_IMAGE ?=
+LOCAL_IMAGE ?= localhost/mlgate:dev
+image: setup ## Bento + container image $(LOCAL_IMAGE) (docker when running, else podman)
+	MLGATE_BASE_IMAGE=$(BASE_IMAGE) mlgate bento
+	deploy/image/containerize.sh mlgate:latest $(LOCAL_IMAGE)
+
+base-image: ## Build the registry-free base image from Debian packages (debootstrap + podman)
+	deploy/image/build-base.sh
 
 test-serving: setup ## The serving tests (in-process and a real server) against the current code
 	pytest tests/serving --no-cov

@@ -6,7 +6,6 @@ The model comes from a temporary copy of the project after `dvc repro` and `mlga
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import time
@@ -18,9 +17,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from benchmarks.pipeline import copy_project
 
-from tests.e2e.shell import BIN, GIT_IDENTITY, sh
+from tests.e2e.shell import sh
 
 pytestmark = pytest.mark.slow
 
@@ -45,28 +43,6 @@ def request(url: str, body: bytes | None = None, kind: str = "application/json")
 
 def post(url: str, payload: Any) -> tuple[int, str]:
     return request(url, json.dumps(payload).encode())
-
-
-@pytest.fixture(scope="module")
-def packaged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    """A reproduced copy of the project whose model is in a private BentoML store."""
-    project = tmp_path_factory.mktemp("serving") / "mlgate"
-    copy_project(project)
-    env = {
-        **os.environ,
-        **GIT_IDENTITY,
-        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-        "BENTOML_HOME": str(project.parent / "bentoml"),
-        "BENTOML_DO_NOT_TRACK": "True",
-        "DVC_NO_ANALYTICS": "1",
-        "MLGATE_PREDICTION_LOG_DIR": str(project.parent / "predictions"),
-    }
-    sh(project, "dvc", "repro")
-    built = subprocess.run(
-        ["mlgate", "bento"], cwd=project, env=env, capture_output=True, text=True, check=False
-    )
-    assert built.returncode == 0, built.stdout + built.stderr
-    return project, env
 
 
 def serve(target: str, cwd: Path, env: dict[str, str]) -> Iterator[str]:
@@ -121,12 +97,31 @@ def test_predicts_the_test_split_like_the_pipeline(
 ) -> None:
     status, body = post(f"{server}/predict", {"records": test_records})
     assert status == 200, body
-    answer = json.loads(body)
-    assert len(answer["predictions"]) == 20
-    assert set(answer["predictions"]) <= {0, 1}
+    labels = json.loads(body)
+    assert len(labels) == 20
+    assert set(labels) <= {0, 1}
     status, body = post(f"{server}/predict_proba", {"records": test_records[:3]})
     assert status == 200
-    assert all(abs(sum(row.values()) - 1) < 1e-5 for row in json.loads(body)["probabilities"])
+    rows = json.loads(body)
+    assert len(rows) == 3
+    assert all(abs(sum(row.values()) - 1) < 1e-5 for row in rows)
+    best = [int(max(row, key=row.__getitem__)) for row in rows]
+    assert best == labels[:3]
+
+
+def test_concurrent_requests_are_answered_each_with_its_own_records(
+    server: str, test_records: list[dict[str, Any]]
+) -> None:
+    """Adaptive batching merges requests; every caller must still get exactly its answers."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected = json.loads(post(f"{server}/predict", {"records": test_records})[1])
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(
+            pool.map(lambda i: post(f"{server}/predict", {"records": [test_records[i]]}), range(20))
+        )
+    assert [status for status, _ in answers] == [200] * 20
+    assert [json.loads(body)[0] for _, body in answers] == expected
 
 
 def test_metadata_names_the_dvc_model_hash(
@@ -187,6 +182,7 @@ BAD_REQUESTS: list[tuple[str, Any, str, int]] = [
     ("oversized batch", lambda r: {"records": [r] * 1001}, "at most 1000 per request", 400),
     ("records not a list", lambda r: {"records": "all of them"}, "records", 400),
     ("no records key", lambda r: {"rows": [r]}, "records", 400),
+    ("records with an unknown key beside", lambda r: {"records": [r], "limit": 3}, "limit", 400),
     ("non-JSON body", lambda r: b"records=1", "Invalid JSON", 400),
     ("record not an object", lambda r: {"records": [[1, 2, 3]]}, "records", 400),
 ]
@@ -267,4 +263,4 @@ def test_exported_bento_serves_from_an_empty_store(
     for url in serve("mlgate:latest", elsewhere, fresh):
         status, body = post(f"{url}/predict", {"records": test_records[:2]})
         assert status == 200, body
-        assert len(json.loads(body)["predictions"]) == 2
+        assert len(json.loads(body)) == 2
