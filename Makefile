@@ -19,7 +19,7 @@ MODEL_HASH = $(shell md5sum models/model.skops | cut -c1-12)
 # PEP 668 forbids installing into the system Python).
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 
-.PHONY: help setup run reproduce review bento serve image base-image test-serving publish-image image-digest rollout test test-fast lint format typecheck bench clean
+.PHONY: help setup run reproduce review bento serve smoke image base-image test-serving publish-image image-digest rollout test test-fast lint format typecheck bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -60,6 +60,9 @@ review: setup ## Review the workspace against BASE (default main): reports/revie
 bento: setup ## Package the current model: BentoML model store entry + bento (prints the tags)
 	mlgate bento
 
+smoke: setup ## Serve the built bento briefly and check it predicts like models/model.skops
+	mlgate smoke
+
 serve: setup ## Serve the current model on 127.0.0.1:$PORT (default 3000) with BentoML
 	mlgate bento --no-build
 	bentoml serve mlgate.serving.service:MlgateModel --host 127.0.0.1 --port $(PORT)
@@ -76,8 +79,8 @@ image: setup ## Bento + container image $(LOCAL_IMAGE) (docker when running, els
 base-image: ## Build the registry-free base image from Debian packages (debootstrap + podman)
 	deploy/image/build-base.sh
 
-test-serving: setup ## The serving tests (in-process and a real server) against the current code
-	pytest tests/serving --no-cov
+test-serving: setup ## The serving tests (in-process and a real server; not the container build)
+	pytest tests/serving --no-cov -m "not container"
 
 publish-image: ## Build with buildx and push $(IMAGE) tagged <git-sha>, <branch>, model-<hash>
 	bentoml containerize mlgate:latest --backend buildx \

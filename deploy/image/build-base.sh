@@ -70,7 +70,7 @@ work=$(mktemp -d "${TMPDIR:-/var/tmp}/mlgate-base.XXXXXX")
 root=$work/rootfs
 cleanup() {
   mountpoint -q "$root/proc" 2>/dev/null && umount -l "$root/proc"
-  rm -rf "$work"
+  rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT
 

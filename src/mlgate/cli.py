@@ -478,6 +478,18 @@ def gate(
         raise typer.Exit(1)
 
 
+def _refuse_stale_pipeline(doing: str) -> None:
+    """The model, metrics and params must belong together before they are packaged."""
+    from mlgate.review.collect import open_repo, stale_stages
+
+    stale = stale_stages(open_repo(Path.cwd()))
+    if stale:
+        raise ArtifactError(
+            f"the pipeline is out of date (stages: {', '.join(stale)}); run `dvc repro` before "
+            f"{doing}"
+        )
+
+
 def _git_identity() -> tuple[str, str]:
     """Commit and branch the model is packaged from (GitHub's variables in CI, else git)."""
     import os
@@ -517,6 +529,7 @@ def bento(
 
     started = time.perf_counter()
     config = _params(params)
+    _refuse_stale_pipeline("packaging the model")
     schema = _validated_schema(VALIDATION_REPORT)
     report = ValidationReport.from_json_dict(read_json(VALIDATION_REPORT, "validate"))
     model_bytes = read_bytes(MODEL, "train")
@@ -548,6 +561,39 @@ def bento(
             bento_tag = build_bento("src", model_tag, docker)
         _console().print(f"bento: {bento_tag}")
     _done("bento", started, f"model {info['model_version'][:8]} from {sha[:7]} ({branch})")
+
+
+@app.command()
+@_reports_errors
+def smoke(
+    bento_tag: Annotated[str, typer.Option("--bento", help="the bento to serve")] = "mlgate:latest",
+    rows: Annotated[int, typer.Option(help="test-split records to compare", min=1)] = 50,
+) -> None:
+    """Serve a built bento on 127.0.0.1 and check it predicts exactly like the pipeline's model."""
+    import hashlib
+    import json
+
+    from mlgate.files import read_bytes, read_parquet
+    from mlgate.model.persist import load_model
+    from mlgate.serving.smoke import smoke_test
+
+    config = _params(PARAMS)
+    schema = _validated_schema(VALIDATION_REPORT)
+    model_bytes = read_bytes(MODEL, "train")
+    model = load_model(
+        model_bytes,
+        origin=str(MODEL),
+        extra_trusted_roots=frozenset({config.model.estimator.split(".", 1)[0]}),
+    )
+    test = read_parquet(TEST_SPLIT, "split").head(rows)
+    features = test.loc[:, list(schema.features)]
+    expected = [c.item() if hasattr(c, "item") else c for c in model.predict(features)]
+    records = json.loads(features.to_json(orient="records"))
+    ready = smoke_test(bento_tag, records, expected, hashlib.md5(model_bytes).hexdigest())
+    _console().print(
+        f"[green]✓[/] {bento_tag} ready in {ready:.1f} s and agrees with {MODEL} on {len(records)} "
+        "test records"
+    )
 
 
 class PromotionTarget(StrEnum):

@@ -20,7 +20,7 @@ import pytest
 from tests.conftest import REPO_ROOT
 from tests.serving.test_server import free_port
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.container]
 
 BASE = "localhost/mlgate-base:bookworm-py311"
 IMAGE = "localhost/mlgate:test"

@@ -17,6 +17,7 @@ CONTRACT = RequestContract(
     categories={"colour": frozenset({"red", "blue"})},
     nullable=frozenset({"weight"}),
     max_records=3,
+    ranges={"size": (0.0, 10.0)},
 )
 GOOD = {"size": 1.5, "weight": 2, "colour": "red"}
 
@@ -44,6 +45,9 @@ def test_good_records_pass_and_become_the_training_dtypes() -> None:
         ([GOOD | {"size": True}], "'size' must be a number, got bool True"),
         ([GOOD | {"size": float("nan")}], "'size' must be a finite number, got nan"),
         ([GOOD | {"size": 10**400}], "'size' is too large to be a number"),
+        ([GOOD | {"size": 1e300}], "'size' = 1e+300 is far outside the training range [0, 10]"),
+        ([GOOD | {"size": -20000.0}], "far outside the training range"),
+        ([GOOD | {f"x{i}": 1 for i in range(15)}], "'x4' and 5 more"),
         ([GOOD | {"size": None}], "'size' may not be null"),
         ([GOOD | {"colour": "green"}], "'colour': unknown category 'green' (known: blue, red)"),
         ([GOOD | {"colour": ["red"]}], "'colour' must be a string category, got list"),
@@ -57,8 +61,21 @@ def test_bad_records_are_named(records: object, message: str) -> None:
     assert message in problems(records)
 
 
+def test_values_within_a_wide_margin_of_the_training_range_pass() -> None:
+    assert check_records([GOOD | {"size": 9000.0}], CONTRACT)
+
+
+def test_true_false_categories_accept_json_booleans() -> None:
+    flags = RequestContract(
+        FeatureSchema(target="y", labels=("a", "b"), numeric=(), categorical=("flag",)),
+        categories={"flag": frozenset({"True", "False"})},
+    )
+    assert check_records([{"flag": True}], flags)
+    assert "unknown category" in problems([{"flag": "maybe"}], flags)
+
+
 def test_unknown_category_can_be_let_through() -> None:
-    lenient = RequestContract(SCHEMA, CONTRACT.categories, CONTRACT.nullable, "ignore", 3)
+    lenient = RequestContract(SCHEMA, CONTRACT.categories, CONTRACT.nullable, "ignore", 3, {})
     assert check_records([GOOD | {"colour": "green"}], lenient)
 
 

@@ -229,11 +229,43 @@ def test_metrics_count_the_requests(server: str, test_records: list[dict[str, An
 def test_predictions_are_logged(
     server: str, packaged: tuple[Path, dict[str, str]], test_records: list[dict[str, Any]]
 ) -> None:
-    assert post(f"{server}/predict", {"records": test_records[:2]})[0] == 200
-    logs = list((packaged[0].parent / "predictions").glob("predictions-*.jsonl"))
-    assert logs
-    last = json.loads(logs[0].read_text().splitlines()[-1])
-    assert set(last) >= {"timestamp", "model_version", "inputs", "prediction"}
+    folder = packaged[0].parent / "predictions"
+
+    def lines() -> list[dict[str, Any]]:
+        return [json.loads(x) for p in folder.glob("*.jsonl") for x in p.read_text().splitlines()]
+
+    before = len(lines())
+    assert post(f"{server}/predict", {"records": test_records[5:7]})[0] == 200
+    logged = lines()
+    assert len(logged) == before + 2  # sample_rate 1.0: both records of this request
+    assert [line["inputs"] for line in logged[-2:]] == test_records[5:7]
+    assert set(logged[-1]) >= {"timestamp", "model_version", "inputs", "prediction"}
+
+
+def test_smoke_serves_the_built_bento_like_the_pipeline(
+    packaged: tuple[Path, dict[str, str]],
+) -> None:
+    project, env = packaged
+    done = subprocess.run(["mlgate", "smoke"], cwd=project, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "agrees with models/model.skops on 50 test records" in done.stdout
+
+
+def test_bento_refuses_a_stale_pipeline(
+    packaged: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    project, env = packaged
+    params = project / "params.yaml"
+    original = params.read_text()
+    params.write_text(original.replace("max_depth: 8", "max_depth: 7"))
+    try:
+        done = subprocess.run(
+            ["mlgate", "bento"], cwd=project, env=env, capture_output=True, text=True
+        )
+    finally:
+        params.write_text(original)
+    assert done.returncode == 1
+    assert "the pipeline is out of date (stages: train)" in done.stderr
 
 
 def test_exported_bento_serves_from_an_empty_store(

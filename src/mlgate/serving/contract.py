@@ -17,6 +17,11 @@ if TYPE_CHECKING:
     import pandas as pd
 
 MAX_PROBLEMS_LISTED = 5
+MAX_NAMES_LISTED = 10
+# A number this many training ranges beyond the training data is refused: the model cannot use
+# it, and such a value would overflow the float32 a tree ensemble scores in, failing the batch
+# it was merged into.
+RANGE_MARGIN = 1000.0
 
 
 class RequestError(ValueError):
@@ -34,6 +39,16 @@ class RequestContract:
     nullable: frozenset[str] = frozenset()
     unknown_category: Literal["error", "ignore"] = "error"
     max_records: int = 1000
+    # Training (min, max) per numeric feature; values far beyond it are refused.
+    ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+
+    def accepted_range(self, name: str) -> tuple[float, float] | None:
+        seen = self.ranges.get(name)
+        if seen is None:
+            return None
+        low, high = seen
+        margin = RANGE_MARGIN * max(high - low, abs(high), abs(low), 1.0)
+        return low - margin, high + margin
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
@@ -42,6 +57,7 @@ class RequestContract:
             "nullable": sorted(self.nullable),
             "unknown_category": self.unknown_category,
             "max_records": self.max_records,
+            "ranges": {name: list(bounds) for name, bounds in self.ranges.items()},
         }
 
     @classmethod
@@ -52,6 +68,10 @@ class RequestContract:
             nullable=frozenset(body["nullable"]),
             unknown_category=body["unknown_category"],
             max_records=int(body["max_records"]),
+            ranges={
+                name: (float(low), float(high))
+                for name, (low, high) in body.get("ranges", {}).items()
+            },
         )
 
 
@@ -59,7 +79,8 @@ def _null_problem(name: str, nullable: bool) -> str | None:
     return None if nullable else f"{name!r} may not be null (no missing values in training)"
 
 
-def _number_problem(name: str, value: object, nullable: bool) -> str | None:
+def _number_problem(name: str, value: object, contract: RequestContract) -> str | None:
+    nullable = name in contract.nullable
     if value is None:
         return _null_problem(name, nullable)
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -70,13 +91,17 @@ def _number_problem(name: str, value: object, nullable: bool) -> str | None:
         return f"{name!r} is too large to be a number the model can use"
     if not math.isfinite(as_float):
         return f"{name!r} must be a finite number, got {value}"
+    accepted = contract.accepted_range(name)
+    if accepted is not None and not accepted[0] <= as_float <= accepted[1]:
+        low, high = contract.ranges[name]
+        return f"{name!r} = {as_float:g} is far outside the training range [{low:g}, {high:g}]"
     return None
 
 
 def _category_problem(name: str, value: object, contract: RequestContract) -> str | None:
     if value is None:
         return _null_problem(name, name in contract.nullable)
-    if not isinstance(value, str | int) or isinstance(value, bool):
+    if not isinstance(value, str | int | bool):  # bool: a true/false column, read as text
         return f"{name!r} must be a string category, got {type(value).__name__} {_show(value)}"
     known = contract.categories.get(name)
     if contract.unknown_category == "error" and known and str(value) not in known:
@@ -98,10 +123,12 @@ def record_problems(record: object, contract: RequestContract) -> list[str]:
     problems = [f"missing field {name!r}" for name in schema.features if name not in record]
     extra = sorted(str(name) for name in record if name not in schema.features)
     if extra:
-        problems.append(f"unknown field(s) {', '.join(map(repr, extra))}")
+        listed = ", ".join(map(repr, extra[:MAX_NAMES_LISTED]))
+        more = f" and {len(extra) - MAX_NAMES_LISTED} more" if len(extra) > MAX_NAMES_LISTED else ""
+        problems.append(f"unknown field(s) {listed}{more}")
     for name in schema.numeric:
         if name in record:
-            problem = _number_problem(name, record[name], name in contract.nullable)
+            problem = _number_problem(name, record[name], contract)
             if problem:
                 problems.append(problem)
     for name in schema.categorical:

@@ -50,12 +50,18 @@ def build_contract(
         for name in schema.categorical
     }
     nullable = frozenset(name for name in schema.features if null_fraction.get(name, 0.0) > 0)
+    ranges = {
+        name: (float(train[name].min()), float(train[name].max()))
+        for name in schema.numeric
+        if train[name].notna().any()
+    }
     return RequestContract(
         schema=schema,
         categories=categories,
         nullable=nullable,
         unknown_category=config.unknown_category,
         max_records=config.max_records,
+        ranges=ranges,
     )
 
 

@@ -69,12 +69,22 @@ class Packaged:
         self, records: Sequence[Mapping[str, Any]], rows: Sequence[Probabilities]
     ) -> dict[str, Any]:
         """The /predict_proba answer, logged."""
-        labels = [max(row, key=row.__getitem__) for row in rows]
+        by_text = {str(label): label for label in self.contract.schema.labels}
+        labels = [by_text.get(best, best) for best in (max(r, key=r.__getitem__) for r in rows)]
         self.log.record(records, labels, rows, self.version)
         return {"probabilities": list(rows), "model_version": self.version}
 
     def metadata(self) -> dict[str, Any]:
-        return self.info | {"classes": [str(label) for label in self.contract.schema.labels]}
+        """What /metadata answers; the prediction log as it is in effect (env vars applied)."""
+        log = self.log
+        effective = {
+            "dir": str(log.directory) if log.directory else None,
+            "sample_rate": log.sample_rate,
+        }
+        return self.info | {
+            "classes": [str(label) for label in self.contract.schema.labels],
+            "prediction_log": effective,
+        }
 
 
 @dataclass

@@ -18,7 +18,7 @@ from typing import Any
 
 
 class PredictionLog:
-    """Appends a sample of requests to `<directory>/predictions-<day>-<pid>.jsonl`."""
+    """Appends a sample of records to `<directory>/predictions-<day>-<pid>.jsonl`."""
 
     def __init__(self, directory: Path | None, sample_rate: float, *, seed: int | None = None):
         self.directory = directory
@@ -38,14 +38,18 @@ class PredictionLog:
         probabilities: Sequence[Mapping[str, float]] | None,
         model_version: str,
     ) -> None:
-        """Log this request's records if it is sampled; swallow (and report once) any failure."""
-        if not self.enabled or self._random.random() >= self.sample_rate:
+        """Log a sample of these records (each drawn on its own); report a failure only once."""
+        if not self.enabled:
+            return
+        kept = [i for i in range(len(records)) if self._random.random() < self.sample_rate]
+        if not kept:
             return
         try:
             now = datetime.now(UTC)
             stamp = now.isoformat(timespec="milliseconds")
             lines = []
-            for index, (record, prediction) in enumerate(zip(records, predictions, strict=True)):
+            for index in kept:
+                record, prediction = records[index], predictions[index]
                 entry: dict[str, Any] = {
                     "timestamp": stamp,
                     "model_version": model_version,
@@ -64,4 +68,8 @@ class PredictionLog:
         except Exception as exc:  # a log must never take a prediction down with it
             if not self._warned:
                 self._warned = True
-                print(f"mlgate: prediction log disabled after an error: {exc}", file=sys.stderr)
+                print(
+                    f"mlgate: writing the prediction log failed ({exc}); requests are unaffected "
+                    "and further failures are not reported",
+                    file=sys.stderr,
+                )
