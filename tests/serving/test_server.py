@@ -139,6 +139,23 @@ def test_metadata_names_the_dvc_model_hash(
     assert info["git_sha"] == sh(packaged[0], "git", "rev-parse", "HEAD").strip()
 
 
+def test_a_bad_request_merged_into_a_batch_fails_alone(
+    server: str, test_records: list[dict[str, Any]]
+) -> None:
+    """A value that would overflow the model's float32 is refused before batching."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    poisoned = {"records": [test_records[0] | {"mean radius": 1e300}]}
+    payloads = [{"records": [test_records[i % 20]]} for i in range(30)]
+    payloads.insert(15, poisoned)
+    with ThreadPoolExecutor(max_workers=31) as pool:
+        statuses = [
+            status for status, _ in pool.map(lambda p: post(f"{server}/predict", p), payloads)
+        ]
+    assert statuses.count(400) == 1
+    assert statuses.count(200) == 30
+
+
 BAD_REQUESTS: list[tuple[str, Any, str, int]] = [
     (
         "missing field",
