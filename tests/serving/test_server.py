@@ -47,11 +47,13 @@ def post(url: str, payload: Any) -> tuple[int, str]:
 
 def serve(target: str, cwd: Path, env: dict[str, str]) -> Iterator[str]:
     port = free_port()
+    # The server's log goes to a file: an unread pipe fills up and blocks the server.
+    log = (cwd / f"bentoml-serve-{port}.log").open("w")
     process = subprocess.Popen(
         ["bentoml", "serve", target, "--host", "127.0.0.1", "--port", str(port)],
         cwd=cwd,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -78,6 +80,7 @@ def serve(target: str, cwd: Path, env: dict[str, str]) -> Iterator[str]:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
 
 
 @pytest.fixture(scope="module")

@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
-from typing import Any
+from typing import IO, Any
 
 from mlgate.errors import MlgateError
 
@@ -41,11 +42,12 @@ def _post(url: str, payload: object) -> Any:
         raise SmokeError(f"{url}: HTTP {error.code}: {error.read()[:300]!r}") from None
 
 
-def _wait_until_ready(url: str, process: subprocess.Popen[str]) -> None:
+def _wait_until_ready(url: str, process: subprocess.Popen[str], log: IO[str]) -> None:
     deadline = time.monotonic() + READY_WITHIN_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
+            log.seek(0)
+            output = log.read()
             raise SmokeError(f"`bentoml serve` exited with {process.returncode}:\n{output[-2000:]}")
         try:
             with urllib.request.urlopen(f"{url}/readyz", timeout=2) as answer:
@@ -66,26 +68,30 @@ def smoke_test(
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     started = time.monotonic()
-    process = subprocess.Popen(
-        ["bentoml", "serve", bento, "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        _wait_until_ready(url, process)
-        ready = time.monotonic() - started
-        served = _post(f"{url}/predict", {"records": list(records)})
-        if list(served) != list(expected):
-            differ = sum(a != b for a, b in zip(served, expected, strict=False))
-            raise SmokeError(f"{bento} disagrees with the pipeline's model on {differ} records")
-        version = _post(f"{url}/metadata", {}).get("model_version")
-        if version != model_version:
-            raise SmokeError(f"{bento} serves model {version}, the pipeline made {model_version}")
-        return ready
-    finally:
-        process.terminate()
+    # The server's log goes to a temporary file: an unread pipe would fill up and block it.
+    with tempfile.TemporaryFile(mode="w+") as log:
+        process = subprocess.Popen(
+            ["bentoml", "serve", bento, "--host", "127.0.0.1", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+            _wait_until_ready(url, process, log)
+            ready = time.monotonic() - started
+            served = _post(f"{url}/predict", {"records": list(records)})
+            if list(served) != list(expected):
+                differ = sum(a != b for a, b in zip(served, expected, strict=False))
+                raise SmokeError(f"{bento} disagrees with the pipeline's model on {differ} records")
+            version = _post(f"{url}/metadata", {}).get("model_version")
+            if version != model_version:
+                raise SmokeError(
+                    f"{bento} serves model {version}, the pipeline made {model_version}"
+                )
+            return ready
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
