@@ -12,7 +12,6 @@ import asyncio
 import json
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,18 +24,14 @@ import aiohttp
 import pandas as pd
 import psutil
 
+from mlgate.serving.smoke import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 CONCURRENCY = (1, 8, 64)
 REQUESTS_PER_LEVEL = {1: 300, 8: 1200, 64: 3000}
 MAX_SECONDS_PER_LEVEL = 40.0
 WARMUP_REQUESTS = 50
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def start(

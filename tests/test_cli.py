@@ -372,3 +372,9 @@ def test_bad_plots_mode_is_a_usage_error(workdir: Path) -> None:
     code, _, err = run("report", "--base", "main", "--plots", "svg")
     assert code == 2
     assert "Invalid value for '--plots'" in err
+
+
+def test_bad_bento_outside_a_dvc_project(workdir: Path) -> None:
+    code, _, err = run("bento")
+    assert_clean_failure(code, err, "not a DVC repository (run from the project root)")
+    assert not (workdir / ".bentoml").exists()

@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from mlgate.serving.smoke import free_port
 from tests.conftest import REPO_ROOT
-from tests.serving.test_server import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.container]
 

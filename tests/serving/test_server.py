@@ -6,9 +6,7 @@ The model comes from a temporary copy of the project after `dvc repro` and `mlga
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -18,17 +16,12 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from mlgate.serving.smoke import served
 from tests.e2e.shell import sh
 
 pytestmark = pytest.mark.slow
 
 READY_WITHIN_S = 90
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def request(url: str, body: bytes | None = None, kind: str = "application/json") -> tuple[int, str]:
@@ -46,41 +39,8 @@ def post(url: str, payload: Any) -> tuple[int, str]:
 
 
 def serve(target: str, cwd: Path, env: dict[str, str]) -> Iterator[str]:
-    port = free_port()
-    # The server's log goes to a file: an unread pipe fills up and blocks the server.
-    log = (cwd / f"bentoml-serve-{port}.log").open("w")
-    process = subprocess.Popen(
-        ["bentoml", "serve", target, "--host", "127.0.0.1", "--port", str(port)],
-        cwd=cwd,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + READY_WITHIN_S
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail(
-                    f"bentoml serve exited: {process.stdout.read() if process.stdout else ''}"
-                )
-            try:
-                if request(f"{url}/readyz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.5)
-        else:
-            pytest.fail(f"not ready within {READY_WITHIN_S} s")
+    with served(target, cwd=cwd, env=env) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -269,6 +229,20 @@ def test_smoke_serves_the_built_bento_like_the_pipeline(
     done = subprocess.run(["mlgate", "smoke"], cwd=project, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "agrees with models/model.skops on 50 test records" in done.stdout
+
+
+def test_smoke_of_a_missing_bento_is_one_clear_line(packaged: tuple[Path, dict[str, str]]) -> None:
+    project, env = packaged
+    done = subprocess.run(
+        ["mlgate", "smoke", "--bento", "nosuch:latest"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: `bentoml serve nosuch:latest` exited with 1: ")
+    assert len(done.stderr.strip().splitlines()) == 1
 
 
 def test_bento_refuses_a_stale_pipeline(

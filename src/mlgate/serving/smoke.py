@@ -13,7 +13,9 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import IO, Any
 
 from mlgate.errors import MlgateError
@@ -25,7 +27,8 @@ class SmokeError(MlgateError):
     """The bento does not start, or answers differently from the pipeline's model."""
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A port on 127.0.0.1 nothing listens on right now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -42,20 +45,53 @@ def _post(url: str, payload: object) -> Any:
         raise SmokeError(f"{url}: HTTP {error.code}: {error.read()[:300]!r}") from None
 
 
-def _wait_until_ready(url: str, process: subprocess.Popen[str], log: IO[str]) -> None:
-    deadline = time.monotonic() + READY_WITHIN_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            log.seek(0)
-            output = log.read()
-            raise SmokeError(f"`bentoml serve` exited with {process.returncode}:\n{output[-2000:]}")
+def _last_line(log: IO[str]) -> str:
+    log.seek(0)
+    lines = [line.strip() for line in log.read().splitlines() if line.strip()]
+    return lines[-1] if lines else "no output"
+
+
+@contextmanager
+def served(
+    target: str, *, cwd: Path | None = None, env: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """`bentoml serve target` on a free 127.0.0.1 port until the block ends; yields its URL."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    # The server's log goes to a temporary file: an unread pipe would fill up and block it.
+    with tempfile.TemporaryFile(mode="w+") as log:
+        process = subprocess.Popen(
+            ["bentoml", "serve", target, "--host", "127.0.0.1", "--port", str(port)],
+            cwd=cwd,
+            env=None if env is None else dict(env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         try:
-            with urllib.request.urlopen(f"{url}/readyz", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise SmokeError(f"the bento was not ready within {READY_WITHIN_S} s")
+            deadline = time.monotonic() + READY_WITHIN_S
+            while True:
+                if process.poll() is not None:
+                    raise SmokeError(
+                        f"`bentoml serve {target}` exited with {process.returncode}: "
+                        f"{_last_line(log)}"
+                    )
+                try:
+                    with urllib.request.urlopen(f"{url}/readyz", timeout=2) as answer:
+                        if answer.status == 200:
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise SmokeError(f"{target} was not ready within {READY_WITHIN_S} s")
+                time.sleep(0.5)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def smoke_test(
@@ -65,33 +101,14 @@ def smoke_test(
     model_version: str,
 ) -> float:
     """Serve `bento`, compare its predictions and model version; returns seconds to ready."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     started = time.monotonic()
-    # The server's log goes to a temporary file: an unread pipe would fill up and block it.
-    with tempfile.TemporaryFile(mode="w+") as log:
-        process = subprocess.Popen(
-            ["bentoml", "serve", bento, "--host", "127.0.0.1", "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        try:
-            _wait_until_ready(url, process, log)
-            ready = time.monotonic() - started
-            served = _post(f"{url}/predict", {"records": list(records)})
-            if list(served) != list(expected):
-                differ = sum(a != b for a, b in zip(served, expected, strict=False))
-                raise SmokeError(f"{bento} disagrees with the pipeline's model on {differ} records")
-            version = _post(f"{url}/metadata", {}).get("model_version")
-            if version != model_version:
-                raise SmokeError(
-                    f"{bento} serves model {version}, the pipeline made {model_version}"
-                )
-            return ready
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    with served(bento) as url:
+        ready = time.monotonic() - started
+        answer = _post(f"{url}/predict", {"records": list(records)})
+        if list(answer) != list(expected):
+            differ = sum(a != b for a, b in zip(answer, expected, strict=False))
+            raise SmokeError(f"{bento} disagrees with the pipeline's model on {differ} records")
+        version = _post(f"{url}/metadata", {}).get("model_version")
+        if version != model_version:
+            raise SmokeError(f"{bento} serves model {version}, the pipeline made {model_version}")
+        return ready
