@@ -20,6 +20,7 @@ from mlgate.errors import ArtifactError, DataValidationError, MlgateError, Revie
 if TYPE_CHECKING:
     from dvc.repo import Repo
     from rich.console import Console
+    from sklearn.pipeline import Pipeline
 
     from mlgate.config import Params
     from mlgate.data.schema import FeatureSchema
@@ -117,6 +118,14 @@ def _params(path: Path) -> Params:
     from mlgate.config import load_params
 
     return load_params(path)
+
+
+def _trained_model(config: Params, data: bytes) -> Pipeline:
+    """The pipeline's model, loaded with the allow-list plus the configured estimator's package."""
+    from mlgate.model.persist import load_model
+
+    root = config.model.estimator.split(".", 1)[0]
+    return load_model(data, origin=str(MODEL), extra_trusted_roots=frozenset({root}))
 
 
 def _validated_schema(path: Path) -> FeatureSchema:
@@ -222,19 +231,13 @@ def evaluate(params: ParamsOption = PARAMS) -> None:
     from mlgate.data.schema import resolve_positive_label
     from mlgate.files import read_bytes, read_parquet, write_bytes_atomic, write_json
     from mlgate.model.evaluate import evaluate_model, fit_baseline, render_importance_png
-    from mlgate.model.persist import load_model
 
     started = time.perf_counter()
     config = _params(params)
     schema = _validated_schema(VALIDATION_REPORT)
     train_frame = read_parquet(TRAIN_SPLIT, "split")
     test_frame = read_parquet(TEST_SPLIT, "split")
-    estimator_root = config.model.estimator.split(".", 1)[0]
-    model = load_model(
-        read_bytes(MODEL, "train"),
-        origin=str(MODEL),
-        extra_trusted_roots=frozenset({estimator_root}),
-    )
+    model = _trained_model(config, read_bytes(MODEL, "train"))
     baseline = fit_baseline(train_frame, schema, config.model.baseline, config.data.seed)
     with _working(f"evaluating on {len(test_frame)} rows"):
         result = evaluate_model(
@@ -518,7 +521,6 @@ def bento(
 
     from mlgate.data.schema import ValidationReport
     from mlgate.files import read_bytes, read_json, read_parquet
-    from mlgate.model.persist import load_model
     from mlgate.serving.package import (
         build_bento,
         build_contract,
@@ -533,11 +535,7 @@ def bento(
     schema = _validated_schema(VALIDATION_REPORT)
     report = ValidationReport.from_json_dict(read_json(VALIDATION_REPORT, "validate"))
     model_bytes = read_bytes(MODEL, "train")
-    load_model(  # refuse to package a model the service would refuse to load
-        model_bytes,
-        origin=str(MODEL),
-        extra_trusted_roots=frozenset({config.model.estimator.split(".", 1)[0]}),
-    )
+    _trained_model(config, model_bytes)  # refuse to package a model the service would refuse
     contract = build_contract(
         schema, read_parquet(TRAIN_SPLIT, "split"), report.null_fraction, config.serving
     )
@@ -574,17 +572,12 @@ def smoke(
     import json
 
     from mlgate.files import read_bytes, read_parquet
-    from mlgate.model.persist import load_model
     from mlgate.serving.smoke import smoke_test
 
     config = _params(PARAMS)
     schema = _validated_schema(VALIDATION_REPORT)
     model_bytes = read_bytes(MODEL, "train")
-    model = load_model(
-        model_bytes,
-        origin=str(MODEL),
-        extra_trusted_roots=frozenset({config.model.estimator.split(".", 1)[0]}),
-    )
+    model = _trained_model(config, model_bytes)
     test = read_parquet(TEST_SPLIT, "split").head(rows)
     features = test.loc[:, list(schema.features)]
     expected = [c.item() if hasattr(c, "item") else c for c in model.predict(features)]

@@ -56,12 +56,16 @@ class Packaged:
         """The records if they keep the contract; RequestError naming the problem otherwise."""
         return check_records(records, self.contract)
 
+    def _best_labels(self, rows: Sequence[Probabilities]) -> list[Any]:
+        """The most probable class per row, as the data's own label (1, not "1")."""
+        by_text = {str(label): label for label in self.contract.schema.labels}
+        return [by_text.get(best, best) for best in (max(r, key=r.__getitem__) for r in rows)]
+
     def predictions(
         self, records: Sequence[Mapping[str, Any]], rows: Sequence[Probabilities]
     ) -> dict[str, Any]:
         """The /predict answer (the most probable label per record), logged."""
-        by_text = {str(label): label for label in self.contract.schema.labels}
-        labels = [by_text.get(best, best) for best in (max(r, key=r.__getitem__) for r in rows)]
+        labels = self._best_labels(rows)
         self.log.record(records, labels, rows, self.version)
         return {"predictions": labels, "model_version": self.version}
 
@@ -69,9 +73,7 @@ class Packaged:
         self, records: Sequence[Mapping[str, Any]], rows: Sequence[Probabilities]
     ) -> dict[str, Any]:
         """The /predict_proba answer, logged."""
-        by_text = {str(label): label for label in self.contract.schema.labels}
-        labels = [by_text.get(best, best) for best in (max(r, key=r.__getitem__) for r in rows)]
-        self.log.record(records, labels, rows, self.version)
+        self.log.record(records, self._best_labels(rows), rows, self.version)
         return {"probabilities": list(rows), "model_version": self.version}
 
     def metadata(self) -> dict[str, Any]:

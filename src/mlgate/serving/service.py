@@ -64,6 +64,17 @@ class RequireJson:
         await self.app(scope, receive, send)
 
 
+def _batched_api(route: str) -> Any:
+    """A prediction endpoint: the contract checked per request, then adaptive batching."""
+    return bentoml.api(
+        route=route,
+        input_spec=Records,
+        batchable=True,
+        max_batch_size=MAX_BATCH_RECORDS,
+        max_latency_ms=MAX_BATCH_WAIT_MS,
+    )
+
+
 @bentoml.service(traffic={"timeout": 30})
 class MlgateModel:
     """Labels and class probabilities for records that keep the training contract."""
@@ -74,25 +85,13 @@ class MlgateModel:
         self.predictor = Predictor.from_folder(Path(self.stored.path))
         _Loaded.contract = self.predictor.packaged.contract
 
-    @bentoml.api(
-        route="/predict",
-        input_spec=Records,
-        batchable=True,
-        max_batch_size=MAX_BATCH_RECORDS,
-        max_latency_ms=MAX_BATCH_WAIT_MS,
-    )
+    @_batched_api("/predict")
     def predict(self, records: list[dict[str, Any]]) -> list[Any]:
         """The most probable label for each record."""
         rows = self.predictor.score(records)
         return list(self.predictor.packaged.predictions(records, rows)["predictions"])
 
-    @bentoml.api(
-        route="/predict_proba",
-        input_spec=Records,
-        batchable=True,
-        max_batch_size=MAX_BATCH_RECORDS,
-        max_latency_ms=MAX_BATCH_WAIT_MS,
-    )
+    @_batched_api("/predict_proba")
     def predict_proba(self, records: list[dict[str, Any]]) -> list[Probabilities]:
         """Class probabilities for each record, keyed by class label."""
         rows = self.predictor.score(records)
