@@ -589,6 +589,91 @@ def smoke(
     )
 
 
+DRIFT_REPORT = Path("reports/monitor/drift.json")
+
+
+@app.command()
+def monitor(
+    current: Annotated[
+        str, typer.Option("--current", help="batch: CSV/Parquet/JSONL path, glob or URL")
+    ],
+    reference: Annotated[
+        Path, typer.Option("--reference", help="training-like data to compare with")
+    ] = TRAIN_SPLIT,
+    out: Annotated[Path, typer.Option("--out", "-o", help="JSON summary")] = DRIFT_REPORT,
+    params: ParamsOption = PARAMS,
+) -> None:
+    """Drift of a production batch against the reference. Exit 0 no drift, 1 drift, 2 bad input."""
+    from mlgate.files import read_parquet, write_json
+    from mlgate.monitor.batches import conform_batch, load_batch
+    from mlgate.monitor.drift import check_drift
+
+    try:
+        config = _params(params)
+        schema = _validated_schema(VALIDATION_REPORT)
+        batch = conform_batch(load_batch(current), schema, current)
+        base = conform_batch(read_parquet(reference, "split"), schema, str(reference))
+        summary = check_drift(base, batch, schema, config.drift)
+        write_json(out, summary.to_json_dict() | {"current": current, "reference": str(reference)})
+    except MlgateError as exc:
+        _console(stderr=True).print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2) from None
+    sampled = ""
+    if (
+        summary.current_used < summary.current_rows
+        or summary.reference_used < summary.reference_rows
+    ):
+        sampled = (
+            f" (sampled {summary.current_used:,} of {summary.current_rows:,} current and "
+            f"{summary.reference_used:,} of {summary.reference_rows:,} reference rows)"
+        )
+    console = _console()
+    columns = len(summary.columns)
+    drifted = len(summary.drifted_columns)
+    limit = f"limit {summary.drift_share:.0%}"
+    share = f"{drifted}/{columns} columns drifted ({summary.share:.0%}, {limit})"
+    if summary.drifted:
+        console.print(
+            f"[red]drift[/]: {share}: {', '.join(summary.drifted_columns)}{sampled} → {out}"
+        )
+        raise typer.Exit(1)
+    listed = f": {', '.join(summary.drifted_columns)}" if drifted else ""
+    console.print(f"[green]no drift[/]: {share}{listed}{sampled} → {out}")
+
+
+@app.command()
+@_reports_errors
+def simulate(
+    rows: Annotated[int, typer.Option(help="rows in the batch")] = 1000,
+    drift: Annotated[
+        float, typer.Option(help="shift: std devs for numbers, share for categories")
+    ] = 0.0,
+    columns: Annotated[
+        str, typer.Option(help="comma-separated columns to shift (default: all features)")
+    ] = "",
+    seed: Annotated[int, typer.Option(help="random seed")] = 0,
+    out: Annotated[Path, typer.Option("--out", "-o", help="CSV or Parquet file")] = Path(
+        "data/production/batch.parquet"
+    ),
+) -> None:
+    """A production-like batch from the test split with a controlled, seeded shift."""
+    from mlgate.files import read_parquet, write_bytes_atomic, write_parquet
+    from mlgate.monitor.simulate import simulate_batch
+
+    schema = _validated_schema(VALIDATION_REPORT)
+    chosen = tuple(name.strip() for name in columns.split(",") if name.strip())
+    batch = simulate_batch(
+        read_parquet(TEST_SPLIT, "split"), schema, rows=rows, drift=drift, columns=chosen, seed=seed
+    )
+    if out.suffix == ".csv":
+        write_bytes_atomic(out, batch.to_csv(index=False).encode())
+    elif out.suffix == ".parquet":
+        write_parquet(out, batch)
+    else:
+        raise ArtifactError(f"--out {out}: expected a .csv or .parquet file name")
+    _console().print(f"[green]✓[/] {len(batch):,} rows, drift {drift:g} → {out}")
+
+
 class PromotionTarget(StrEnum):
     staging = "staging"
     production = "production"

@@ -212,14 +212,40 @@ class ServingConfig(_Strict):
     prediction_log: PredictionLogConfig = PredictionLogConfig()
 
 
+class DriftSampling(_Strict):
+    """Rows compared at most (a seeded random sample beyond that), so big batches stay fast."""
+
+    max_reference_rows: int = Field(default=100_000, ge=100)
+    max_current_rows: int = Field(default=200_000, ge=100)
+    seed: int = Field(default=0, ge=0)
+
+
+class DriftConfig(_Strict):
+    """Drift checks (Evidently's statistical tests), per column type or per column."""
+
+    num_method: str | None = Field(
+        default=None, description="Evidently stat test for numeric columns; null: by data size"
+    )
+    cat_method: str | None = Field(default=None, description="the same, for categorical columns")
+    per_column_method: dict[str, str] = Field(default_factory=dict)
+    threshold: FiniteFloat | None = Field(
+        default=None, gt=0, description="the test's threshold; null: each test's default"
+    )
+    drift_share: float = Field(
+        default=0.5, gt=0, le=1, description="share of drifted columns that means the data drifted"
+    )
+    sampling: DriftSampling = DriftSampling()
+
+
 class Params(_Strict):
-    """The whole of params.yaml. Later capabilities add a section for drift."""
+    """The whole of params.yaml."""
 
     data: DataConfig
     model: ModelConfig
     gates: GatesConfig = GatesConfig()
     review: ReviewConfig = ReviewConfig()
     serving: ServingConfig = ServingConfig()
+    drift: DriftConfig = DriftConfig()
 
 
 def _describe(error: dict[str, Any], prefix: str = "") -> str:

@@ -1,0 +1,1 @@
+"""Monitoring: drift between a reference (the training split) and a current batch."""

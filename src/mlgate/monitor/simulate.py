@@ -1,0 +1,53 @@
+"""Production-like batches drawn from the holdout with a controlled, seeded shift (for demos and
+tests of the monitoring loop)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from mlgate.data.schema import FeatureSchema
+from mlgate.errors import ConfigError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def simulate_batch(
+    holdout: pd.DataFrame,
+    schema: FeatureSchema,
+    *,
+    rows: int,
+    drift: float,
+    columns: Sequence[str] = (),
+    seed: int = 0,
+) -> pd.DataFrame:
+    """`rows` rows resampled from `holdout`; the chosen columns (default: all features) shifted.
+
+    A numeric column moves by `drift` standard deviations; a categorical column has a `drift`
+    share of its values replaced by its rarest category.
+    """
+    import numpy as np
+
+    if rows < 1:
+        raise ConfigError(f"--rows must be at least 1, got {rows}")
+    if not 0 <= drift <= 10:
+        raise ConfigError(f"--drift must be between 0 and 10, got {drift}")
+    unknown = sorted(set(columns) - set(schema.features))
+    if unknown:
+        raise ConfigError(f"--columns: not feature columns: {', '.join(unknown)}")
+    rng = np.random.default_rng(seed)
+    batch = holdout.iloc[rng.integers(0, len(holdout), size=rows)].reset_index(drop=True)
+    batch = batch.loc[:, list(schema.features)].copy()
+    for name in columns or schema.features:
+        if name in schema.numeric:
+            spread = float(holdout[name].std()) or 1.0
+            batch[name] = batch[name] + drift * spread
+        else:
+            counts = holdout[name].value_counts()
+            if counts.empty:
+                continue
+            rarest = counts.index[-1]
+            replace = rng.random(rows) < min(drift, 1.0)
+            batch.loc[replace, name] = rarest
+    return batch
