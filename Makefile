@@ -116,9 +116,10 @@ format: setup ## Apply ruff's fixes and formatting
 typecheck: setup ## mypy, strict on src/
 	mypy
 
-bench: run ## Benchmarks (pipeline, review, serving); results under reports/benchmarks/
+bench: run ## Benchmarks (pipeline, review, serving, drift at 1M rows); results in reports/benchmarks/
 	python benchmarks/pipeline.py --out reports/benchmarks/pipeline.json
 	python benchmarks/serving.py --out reports/benchmarks/serving.json
+	python benchmarks/drift.py --out reports/benchmarks/drift.json
 
 clean: ## Remove caches and the venv (not DVC data or the remote)
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
@@ -347,6 +347,29 @@ def _verdict(
     )
 
 
+def _json_in_workspace(path: Path) -> dict[str, Any] | None:
+    import json
+
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _json_at(repo: Repo, base: Revision, path: str) -> dict[str, Any] | None:
+    import json
+
+    from mlgate.review.collect import read_at
+
+    raw = read_at(repo, base, path)
+    try:
+        body = json.loads(raw) if raw is not None else None
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
 def _artifact_url() -> str | None:
     """The GitHub Actions run page, when running there (its artifacts hold the images)."""
     import os
@@ -381,6 +404,7 @@ def report(
     """Markdown review of the workspace against BASE: gate, metrics, params, data and plots."""
     from mlgate.files import json_bytes, write_bytes_atomic
     from mlgate.review.collect import collect_comparison
+    from mlgate.review.drift import drift_section
     from mlgate.review.plots import render_confusion_png, render_roc_png
     from mlgate.review.render import PlotLinks, render_review
 
@@ -420,7 +444,14 @@ def report(
             roc_png=f"{out.stem}/roc.png",
             artifact_url=links.artifact_url,
         )
-    markdown = render_review(comparison, verdict, plots=mode, links=links)
+    drift = drift_section(
+        _json_at(repo, base_revision, "reports/drift.json"),
+        _json_in_workspace(Path("reports/drift.json")),
+        f"[this run's artifacts]({links.artifact_url})" if links.artifact_url else None,
+    )
+    markdown = render_review(
+        comparison, verdict, plots=mode, links=links, extra_sections=(drift,) if drift else ()
+    )
     for path, data in files.items():
         write_bytes_atomic(path, data)
     write_bytes_atomic(out, markdown.encode())
@@ -590,6 +621,35 @@ def smoke(
 
 
 DRIFT_REPORT = Path("reports/monitor/drift.json")
+STAGE_DRIFT_JSON = Path("reports/drift.json")
+STAGE_DRIFT_HTML = Path("reports/drift.html")
+
+
+@app.command()
+@_reports_errors
+def drift(params: ParamsOption = PARAMS) -> None:
+    """The drift stage: the test split against the training split (JSON summary + HTML)."""
+    from mlgate.files import read_parquet, write_bytes_atomic, write_json
+    from mlgate.monitor.drift import check_drift
+    from mlgate.monitor.report import render_drift_html
+
+    started = time.perf_counter()
+    config = _params(params)
+    schema = _validated_schema(VALIDATION_REPORT)
+    reference = read_parquet(TRAIN_SPLIT, "split")
+    current = read_parquet(TEST_SPLIT, "split")
+    summary = check_drift(reference, current, schema, config.drift)
+    with _working("rendering the Evidently report"):
+        html = render_drift_html(reference, current, schema, config.drift)
+    write_bytes_atomic(STAGE_DRIFT_HTML, html.encode())
+    write_json(STAGE_DRIFT_JSON, summary.to_json_dict())
+    verdict = "drift" if summary.drifted else "no drift"
+    _done(
+        "drift",
+        started,
+        f"{verdict}: {len(summary.drifted_columns)}/{len(summary.columns)} columns "
+        f"→ {STAGE_DRIFT_JSON}, {STAGE_DRIFT_HTML}",
+    )
 
 
 @app.command()
@@ -604,9 +664,10 @@ def monitor(
     params: ParamsOption = PARAMS,
 ) -> None:
     """Drift of a production batch against the reference. Exit 0 no drift, 1 drift, 2 bad input."""
-    from mlgate.files import read_parquet, write_json
+    from mlgate.files import read_parquet, write_bytes_atomic, write_json
     from mlgate.monitor.batches import conform_batch, load_batch
     from mlgate.monitor.drift import check_drift
+    from mlgate.monitor.report import render_drift_html
 
     try:
         config = _params(params)
@@ -614,6 +675,8 @@ def monitor(
         batch = conform_batch(load_batch(current), schema, current)
         base = conform_batch(read_parquet(reference, "split"), schema, str(reference))
         summary = check_drift(base, batch, schema, config.drift)
+        html = render_drift_html(base, batch, schema, config.drift)
+        write_bytes_atomic(out.with_suffix(".html"), html.encode())
         write_json(out, summary.to_json_dict() | {"current": current, "reference": str(reference)})
     except MlgateError as exc:
         _console(stderr=True).print(f"[red]error:[/] {exc}")

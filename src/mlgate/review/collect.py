@@ -190,7 +190,7 @@ def collect_data(repo: Repo, base: Revision) -> tuple[DataChange, ...]:
     return tuple(sorted(changes, key=lambda change: change.path))
 
 
-def _read_at(repo: Repo, base: Revision, path: str) -> bytes | None:
+def read_at(repo: Repo, base: Revision, path: str) -> bytes | None:
     try:
         return cast(bytes, repo.scm.get_fs(base.sha).cat_file(path))
     except FileNotFoundError:
@@ -219,7 +219,7 @@ def collect_raw_data(
     even when the base's data is not in the local cache)."""
     here = Path(repo.root_dir) / report
     return (
-        _raw_summary(_read_at(repo, base, report)),
+        _raw_summary(read_at(repo, base, report)),
         _raw_summary(here.read_bytes() if here.is_file() else None),
     )
 
@@ -280,7 +280,7 @@ def read_base_gates(repo: Repo, base: Revision, params_file: str) -> GatesConfig
     """The `gates:` section at the base, or None when the base has no gates (a first PR)."""
     import yaml
 
-    body = _read_at(repo, base, params_file)
+    body = read_at(repo, base, params_file)
     if body is None:
         return None
     origin = f"{params_file} at {base.name} ({base.short})"

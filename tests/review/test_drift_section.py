@@ -1,0 +1,45 @@
+"""The review's drift section: drifted columns of the PR beside the base's, or nothing."""
+
+from __future__ import annotations
+
+from mlgate.review.drift import drift_section
+from tests.review.markdown import row, table_with
+
+
+def summary(drifted: list[str], columns: tuple[str, ...] = ("a", "b", "c")) -> dict[str, object]:
+    return {
+        "drifted": len(drifted) / len(columns) >= 0.5,
+        "drifted_columns": drifted,
+        "drift_share": 0.5,
+        "columns": {
+            name: {
+                "method": "wasserstein",
+                "statistic": 0.4 if name in drifted else 0.1,
+                "threshold": 0.25,
+            }
+            for name in columns
+        },
+    }
+
+
+def test_nothing_without_a_drift_summary() -> None:
+    assert drift_section(summary([]), None, None) == ""
+
+
+def test_drifted_columns_of_pr_and_base_side_by_side() -> None:
+    text = drift_section(summary(["a"]), summary(["a", "b"]), "[artifacts](https://x)")
+    assert "🔴 the data drifted: 2/3 columns drifted (limit 50%)" in text
+    rows = table_with(text, "statistic")
+    assert [r["column"] for r in rows] == ["`a`", "`b`"]
+    assert (row(rows, "column", "`b`")["PR"], row(rows, "column", "`b`")["base"]) == (
+        "drifted",
+        "ok",
+    )
+    assert row(rows, "column", "`a`")["statistic"] == "0.4000"
+    assert "in [artifacts](https://x)" in text
+
+
+def test_no_drift_and_a_first_review() -> None:
+    text = drift_section(None, summary([]), None)
+    assert text.startswith("### Drift\n\n🟢 no drift: 0/3 columns drifted")
+    assert "| column |" not in text
