@@ -38,6 +38,8 @@ METRICS = Path("reports/metrics.json")
 PLOTS = Path("reports/plots")
 ROC_PLOT = PLOTS / "roc.json"
 CONFUSION_PLOT = PLOTS / "confusion.json"
+STAGE_DRIFT_JSON = Path("reports/drift.json")
+STAGE_DRIFT_HTML = Path("reports/drift.html")
 REVIEW = Path("reports/review.md")
 GATE = Path("reports/gate.json")
 
@@ -420,6 +422,7 @@ def report(
         validation_report=VALIDATION_REPORT.as_posix(),
         roc_plot=ROC_PLOT.as_posix(),
         confusion_plot=CONFUSION_PLOT.as_posix(),
+        skip_metrics=(STAGE_DRIFT_JSON.as_posix(),),
     )
     verdict = _verdict(repo, base_revision, comparison.metrics, config, params, gates_from.value)
     mode = plots.value if plots is not None else config.review.plots
@@ -475,7 +478,9 @@ def gate(
 
     config = _params(params)
     repo, base_revision, head, dirty = _open_review(base)
-    metrics = collect_metrics(repo, base_revision, METRICS.as_posix())
+    metrics = collect_metrics(
+        repo, base_revision, METRICS.as_posix(), skip=(STAGE_DRIFT_JSON.as_posix(),)
+    )
     verdict = _verdict(repo, base_revision, metrics, config, params, gates_from.value)
     body = verdict.to_json_dict() | {
         "base": {"ref": base_revision.name, "sha": base_revision.sha},
@@ -621,8 +626,6 @@ def smoke(
 
 
 DRIFT_REPORT = Path("reports/monitor/drift.json")
-STAGE_DRIFT_JSON = Path("reports/drift.json")
-STAGE_DRIFT_HTML = Path("reports/drift.html")
 
 
 @app.command()

@@ -124,7 +124,8 @@ class Comparison:
 
     @property
     def base_has_metrics(self) -> bool:
-        return any(metric.base is not None for metric in self.metrics)
+        """Whether the base has the model's metrics (other metrics files do not count)."""
+        return any(metric.base is not None for metric in self.metrics if ":" not in metric.name)
 
     def metric(self, name: str) -> MetricChange | None:
         return next((metric for metric in self.metrics if metric.name == name), None)

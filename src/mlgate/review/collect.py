@@ -85,8 +85,13 @@ def _raise_unreadable(errors: object, where: str, *, missing_is_fine: bool) -> N
     raise ReviewError(f"DVC could not read the metrics of {where}: {detail}")
 
 
-def collect_metrics(repo: Repo, base: Revision, metrics_file: str) -> tuple[MetricChange, ...]:
-    """Every numeric metric on either side; the main metrics file's keys are unprefixed."""
+def collect_metrics(
+    repo: Repo, base: Revision, metrics_file: str, skip: tuple[str, ...] = ()
+) -> tuple[MetricChange, ...]:
+    """Every numeric metric on either side; the main metrics file's keys are unprefixed.
+
+    `skip` names metrics files the review shows in a section of their own (the drift summary).
+    """
     with _dvc(f"compare metrics with {base.name}"):
         diff = repo.metrics.diff(a_rev=base.sha, b_rev=WORKSPACE, all=True)
     errors = diff.get("errors", {})
@@ -96,6 +101,8 @@ def collect_metrics(repo: Repo, base: Revision, metrics_file: str) -> tuple[Metr
     _raise_unreadable(errors.get(base.sha), f"{base.name} ({base.short})", missing_is_fine=True)
     changes = []
     for path, entries in sorted(diff.get("diff", {}).items()):
+        if path in skip:
+            continue
         for name, values in sorted(entries.items()):
             old, new = values.get("old"), values.get("new")
             if not (_is_number(old) or _is_number(new)):
@@ -303,13 +310,14 @@ def collect_comparison(
     validation_report: str,
     roc_plot: str,
     confusion_plot: str,
+    skip_metrics: tuple[str, ...] = (),
 ) -> Comparison:
     """Everything the review shows, gathered in one pass over the repository."""
     return Comparison(
         base=base,
         head=head,
         workspace_dirty=workspace_dirty,
-        metrics=collect_metrics(repo, base, metrics_file),
+        metrics=collect_metrics(repo, base, metrics_file, skip=skip_metrics),
         params=collect_params(repo, base),
         data=collect_data(repo, base),
         raw_data=collect_raw_data(repo, base, validation_report),
