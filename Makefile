@@ -19,7 +19,7 @@ MODEL_HASH = $(shell md5sum models/model.skops | cut -c1-12)
 # PEP 668 forbids installing into the system Python).
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 
-.PHONY: help setup run reproduce review bento serve smoke image base-image test-serving publish-image image-digest rollout test test-fast lint format typecheck bench clean
+.PHONY: help setup run reproduce review bento serve smoke image base-image fetch-batch monitor monitor-summary drift-issue retrain-data push-data test-serving publish-image image-digest rollout test test-fast lint format typecheck bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -78,6 +78,52 @@ image: setup ## Bento + container image $(LOCAL_IMAGE) (docker when running, els
 
 base-image: ## Build the registry-free base image from Debian packages (debootstrap + podman)
 	deploy/image/build-base.sh
+
+# The monitoring loop (.github/workflows/monitor.yml). Each target prints key=value lines for
+# $GITHUB_OUTPUT (stdout when not in a workflow).
+BATCH_DIR ?= data/production
+MONITOR_OUT ?= reports/monitor/drift.json
+GH_OUTPUT = $${GITHUB_OUTPUT:-/dev/stdout}
+DRIFT_TITLE := Data drift in production
+
+fetch-batch: ## The newest production batch in $BATCH_DIR (or $BATCH_URL): batch=, id=, labels=
+	@if [ -f "$(BATCH_DIR).dvc" ]; then dvc pull --quiet "$(BATCH_DIR)" >&2; fi; \
+	if [ -n "$${BATCH_URL:-}" ]; then batch="$$BATCH_URL"; \
+	else batch=$$(find "$(BATCH_DIR)" -maxdepth 1 -type f \( -name '*.parquet' -o -name '*.csv' \
+		-o -name '*.jsonl' \) 2>/dev/null | LC_ALL=C sort | tail -n 1 || true); fi; \
+	if [ -z "$$batch" ]; then echo "::notice::no production batch in $(BATCH_DIR)" >&2; \
+		printf 'batch=\nid=\nlabels=\n' >> "$(GH_OUTPUT)"; exit 0; fi; \
+	name=$$(basename "$$batch"); stem="$${name%%.*}"; \
+	id=$$(printf '%s' "$$stem" | tr -c 'A-Za-z0-9._-' '-'); \
+	labels=$$(find "$(BATCH_DIR)/labels" -maxdepth 1 -type f \( -name "$$stem.parquet" \
+		-o -name "$$stem.csv" \) 2>/dev/null | head -n 1 || true); \
+	printf 'batch=%s\nid=%s\nlabels=%s\n' "$$batch" "$$id" "$$labels" >> "$(GH_OUTPUT)"
+
+monitor: setup ## mlgate monitor on $BATCH; drifted=true|false (exit 0 either way, 2 on bad input)
+	@rc=0; mlgate monitor --current "$$BATCH" --out "$(MONITOR_OUT)" || rc=$$?; \
+	case $$rc in \
+		0) echo "drifted=false" >> "$(GH_OUTPUT)";; \
+		1) echo "::warning::data drift in $$BATCH" >&2; echo "drifted=true" >> "$(GH_OUTPUT)";; \
+		*) exit $$rc;; \
+	esac
+
+monitor-summary: setup ## The drift summary as markdown (drift.md, and the job summary)
+	mlgate drift-summary --summary "$(MONITOR_OUT)" --batch-id "$${BATCH_ID:-}"
+
+drift-issue: ## Open, or update, the one open "Data drift in production" issue (gh)
+	@body="$(dir $(MONITOR_OUT))drift.md"; \
+	gh label create drift --color D93F0B --description "production data drift" --force >/dev/null; \
+	number=$$(gh issue list --state open --label drift --search 'in:title "$(DRIFT_TITLE)"' \
+		--json number --jq '.[0].number // empty'); \
+	if [ -n "$$number" ]; then gh issue edit "$$number" --body-file "$$body"; \
+		gh issue comment "$$number" --body "Still drifting: batch $${BATCH_ID:-?}"; \
+	else gh issue create --title "$(DRIFT_TITLE)" --label drift --body-file "$$body"; fi
+
+retrain-data: ## NOT YET: add the labelled batch as a new DVC data version (issue 5, in progress)
+	@echo "error: retrain-data is not implemented yet (issue 5 is in progress)" >&2; exit 1
+
+push-data: setup ## dvc push everything dvc.lock names (so the PR's review can pull the model)
+	dvc push
 
 test-serving: setup ## The serving tests (in-process and a real server; not the container build)
 	pytest tests/serving --no-cov -m "not container"

@@ -707,6 +707,27 @@ def monitor(
     console.print(f"[green]no drift[/]: {share}{listed}{sampled} → {out}")
 
 
+@app.command("drift-summary")
+@_reports_errors
+def drift_summary(
+    summary: Annotated[Path, typer.Option("--summary", help="drift JSON from mlgate monitor")],
+    batch_id: Annotated[str, typer.Option(help="the batch's name, for the title")] = "",
+) -> None:
+    """Markdown of a drift summary beside it (drift.md), and in $GITHUB_STEP_SUMMARY if set."""
+    import os
+
+    from mlgate.files import read_json, write_bytes_atomic
+    from mlgate.monitor.summary import render_drift_summary
+
+    markdown = render_drift_summary(read_json(summary, "mlgate monitor"), batch_id)
+    write_bytes_atomic(summary.with_name("drift.md"), markdown.encode())
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if target:
+        with open(target, "a", encoding="utf-8") as stream:
+            stream.write(markdown)
+    _console().print(f"→ {summary.with_name('drift.md')}")
+
+
 @app.command()
 @_reports_errors
 def simulate(
