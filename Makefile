@@ -119,8 +119,8 @@ drift-issue: ## Open, or update, the one open "Data drift in production" issue (
 		gh issue comment "$$number" --body "Still drifting: batch $${BATCH_ID:-?}"; \
 	else gh issue create --title "$(DRIFT_TITLE)" --label drift --body-file "$$body"; fi
 
-retrain-data: ## NOT YET: add the labelled batch as a new DVC data version (issue 5, in progress)
-	@echo "error: retrain-data is not implemented yet (issue 5 is in progress)" >&2; exit 1
+retrain-data: setup ## Append the labelled batch in $LABELS to the training data (a new DVC version)
+	mlgate add-labelled --labels "$$LABELS"
 
 push-data: setup ## dvc push everything dvc.lock names (so the PR's review can pull the model)
 	dvc push

@@ -707,6 +707,38 @@ def monitor(
     console.print(f"[green]no drift[/]: {share}{listed}{sampled} → {out}")
 
 
+@app.command("add-labelled")
+@_reports_errors
+def add_labelled(
+    labels: Annotated[str, typer.Option("--labels", help="labelled batch: file, folder or glob")],
+    params: ParamsOption = PARAMS,
+) -> None:
+    """Append a labelled batch to the training data as a new DVC data version (then dvc repro)."""
+    from dvc.repo import Repo
+
+    from mlgate.files import read_parquet, write_parquet
+    from mlgate.monitor.batches import load_batch
+    from mlgate.monitor.retrain import TRAINING_DATA, combine_training_data, point_source_at
+
+    config = _params(params)
+    schema = _validated_schema(VALIDATION_REPORT)
+    location = f"{labels.rstrip('/')}/*" if Path(labels).is_dir() else labels
+    labelled = load_batch(location)
+    target = Path(TRAINING_DATA)
+    current = read_parquet(target if target.is_file() else RAW_DATA, "ingest")
+    combined = combine_training_data(current, labelled, schema, labels)
+    added = len(combined) - len(current)
+    write_parquet(target, combined)
+    if config.data.source != TRAINING_DATA:
+        params.write_text(point_source_at(params.read_text(encoding="utf-8"), TRAINING_DATA))
+    with Repo(".") as repo:
+        repo.add([str(target)])
+    _console().print(
+        f"[green]✓[/] {added} new labelled rows ({len(combined)} in all) → {target} "
+        f"(DVC-tracked; data.source = {TRAINING_DATA}); now run `dvc repro`"
+    )
+
+
 @app.command("drift-summary")
 @_reports_errors
 def drift_summary(

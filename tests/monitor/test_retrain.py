@@ -1,0 +1,41 @@
+"""Folding labelled production data into the training data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from mlgate.data.schema import FeatureSchema
+from mlgate.errors import SourceError
+from mlgate.monitor.retrain import combine_training_data, point_source_at
+
+SCHEMA = FeatureSchema(target="y", labels=("a", "b"), numeric=("x",), categorical=("c",))
+CURRENT = pd.DataFrame({"x": [1.0, 2.0], "c": ["r", "g"], "y": ["a", "b"], "id": [1, 2]})
+
+
+def test_new_rows_are_appended_and_repeats_dropped() -> None:
+    labelled = pd.DataFrame({"x": [2.0, 3.0], "c": ["g", "b"], "y": ["b", "a"], "id": [2, 3]})
+    combined = combine_training_data(CURRENT, labelled, SCHEMA, "batch")
+    assert combined["x"].tolist() == [1.0, 2.0, 3.0]
+    again = combine_training_data(combined, labelled, SCHEMA, "batch")
+    assert again.equals(combined)
+
+
+@pytest.mark.parametrize(
+    ("labelled", "message"),
+    [
+        (pd.DataFrame({"x": [1.0], "c": ["r"]}), "lacks column(s): y"),
+        (pd.DataFrame({"x": [1.0], "c": ["r"], "y": [None]}), "'y' has missing labels"),
+    ],
+)
+def test_bad_labelled_batches(labelled: pd.DataFrame, message: str) -> None:
+    with pytest.raises(SourceError, match=message):
+        combine_training_data(CURRENT, labelled, SCHEMA, "batch")
+
+
+def test_source_is_repointed_keeping_comments() -> None:
+    text = (
+        "# top\ndata:\n  # where\n  source: sklearn:breast_cancer  # bundled\n  target: t\nmodel:\n"
+    )
+    updated = point_source_at(text, "data/external/training.parquet")
+    assert updated == text.replace("sklearn:breast_cancer", "data/external/training.parquet")
