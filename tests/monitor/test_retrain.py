@@ -24,7 +24,7 @@ def test_new_rows_are_appended_and_repeats_dropped() -> None:
 @pytest.mark.parametrize(
     ("labelled", "message"),
     [
-        (pd.DataFrame({"x": [1.0], "c": ["r"]}), "lacks column(s): y"),
+        (pd.DataFrame({"x": [1.0], "c": ["r"]}), r"lacks column\(s\): y"),
         (pd.DataFrame({"x": [1.0], "c": ["r"], "y": [None]}), "'y' has missing labels"),
     ],
 )
