@@ -631,8 +631,11 @@ DRIFT_REPORT = Path("reports/monitor/drift.json")
 @app.command()
 @_reports_errors
 def drift(params: ParamsOption = PARAMS) -> None:
-    """The drift stage: the test split against the training split (JSON summary + HTML)."""
-    from mlgate.files import read_parquet, write_bytes_atomic, write_json
+    """The drift stage: the test split against the training split (JSON summary + HTML with
+    data quality and, as both splits have labels, classification quality)."""
+    from mlgate.data.schema import resolve_positive_label
+    from mlgate.files import read_bytes, read_parquet, write_bytes_atomic, write_json
+    from mlgate.model.persist import load_model
     from mlgate.monitor.drift import check_drift
     from mlgate.monitor.report import render_drift_html
 
@@ -642,8 +645,24 @@ def drift(params: ParamsOption = PARAMS) -> None:
     reference = read_parquet(TRAIN_SPLIT, "split")
     current = read_parquet(TEST_SPLIT, "split")
     summary = check_drift(reference, current, schema, config.drift)
+    model = load_model(
+        read_bytes(MODEL, "train"),
+        origin=str(MODEL),
+        extra_trusted_roots=frozenset({config.model.estimator.split(".", 1)[0]}),
+    )
+    features = list(schema.features)
+    reference = reference.assign(prediction=model.predict(reference.loc[:, features]))
+    current = current.assign(prediction=model.predict(current.loc[:, features]))
     with _working("rendering the Evidently report"):
-        html = render_drift_html(reference, current, schema, config.drift)
+        positive = resolve_positive_label(schema.labels, config.data.positive_label)
+        html = render_drift_html(
+            reference,
+            current,
+            schema,
+            config.drift,
+            labelled=True,
+            positive_label=None if positive is None else str(positive),
+        )
     write_bytes_atomic(STAGE_DRIFT_HTML, html.encode())
     write_json(STAGE_DRIFT_JSON, summary.to_json_dict())
     verdict = "drift" if summary.drifted else "no drift"

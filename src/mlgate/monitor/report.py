@@ -12,18 +12,54 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def render_drift_html(
-    reference: pd.DataFrame, current: pd.DataFrame, schema: FeatureSchema, config: DriftConfig
-) -> str:
-    """Evidently's data drift and data summary presets, on the same seeded samples as the check."""
-    from evidently import DataDefinition, Dataset, Report
-    from evidently.presets import DataDriftPreset, DataSummaryPreset
+PREDICTION = "prediction"
 
+
+def render_drift_html(
+    reference: pd.DataFrame,
+    current: pd.DataFrame,
+    schema: FeatureSchema,
+    config: DriftConfig,
+    *,
+    labelled: bool = False,
+    positive_label: str | None = None,
+) -> str:
+    """Evidently's data drift and data summary presets, on the same seeded samples as the check;
+    with `labelled` (both frames hold the target and a `prediction` column) also its
+    classification quality preset."""
+    from evidently import (
+        BinaryClassification,
+        DataDefinition,
+        Dataset,
+        MulticlassClassification,
+        Report,
+    )
+    from evidently.presets import ClassificationPreset, DataDriftPreset, DataSummaryPreset
+
+    columns = list(schema.features)
+    classification = []
+    if labelled:
+        columns += [schema.target, PREDICTION]
+        if len(schema.labels) == 2 and positive_label is not None:
+            classification = [
+                BinaryClassification(
+                    target=schema.target, prediction_labels=PREDICTION, pos_label=positive_label
+                )
+            ]
+        else:
+            classification = [
+                MulticlassClassification(target=schema.target, prediction_labels=PREDICTION)
+            ]
     definition = DataDefinition(
-        numerical_columns=list(schema.numeric), categorical_columns=list(schema.categorical)
+        numerical_columns=list(schema.numeric),
+        categorical_columns=list(schema.categorical),
+        classification=classification or None,
     )
     ref = sample_rows(reference, config.sampling.max_reference_rows, config.sampling.seed)
     cur = sample_rows(current, config.sampling.max_current_rows, config.sampling.seed)
+    if labelled:  # labels as text, the same on both sides
+        ref = ref.assign(**{c: ref[c].astype(str) for c in (schema.target, PREDICTION)})
+        cur = cur.assign(**{c: cur[c].astype(str) for c in (schema.target, PREDICTION)})
     report = Report(
         [
             DataDriftPreset(
@@ -34,10 +70,11 @@ def render_drift_html(
                 drift_share=config.drift_share,
             ),
             DataSummaryPreset(),
+            *([ClassificationPreset()] if labelled else []),
         ]
     )
     snapshot = report.run(
-        Dataset.from_pandas(cur.loc[:, list(schema.features)], data_definition=definition),
-        Dataset.from_pandas(ref.loc[:, list(schema.features)], data_definition=definition),
+        Dataset.from_pandas(cur.loc[:, columns], data_definition=definition),
+        Dataset.from_pandas(ref.loc[:, columns], data_definition=definition),
     )
     return str(snapshot.get_html_str(as_iframe=False))
