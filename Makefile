@@ -19,7 +19,7 @@ MODEL_HASH = $(shell md5sum models/model.skops | cut -c1-12)
 # PEP 668 forbids installing into the system Python).
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 
-.PHONY: help setup run reproduce review bento serve smoke image base-image fetch-batch monitor monitor-summary drift-issue retrain-data push-data test-serving publish-image image-digest rollout test test-fast lint format typecheck bench clean
+.PHONY: help setup run reproduce drift-report review bento serve smoke image base-image fetch-batch monitor monitor-summary drift-issue retrain-data push-data test-serving publish-image image-digest rollout test test-fast lint format typecheck bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -42,15 +42,20 @@ run: setup ## Set up, reproduce the whole pipeline (offline on the default data)
 	@echo "Outputs: data/raw/, data/processed/ (DVC-cached), models/model.skops (DVC-cached),"
 	@echo "         reports/metrics.json, reports/data_validation.json, reports/plots/ (in git)"
 
+# With DVC_PULL=true, unchanged stages are skipped (--allow-missing) and their outputs pulled
+# afterwards, so later steps (serving, drift, retraining) find the data and the model.
 reproduce: setup ## The pipeline as CI runs it: DVC_PULL=true reuses the remote's results
 	@if [ "$${DVC_PULL:-false}" = true ]; then \
-		echo "dvc repro --pull --allow-missing"; \
-		dvc repro --pull --allow-missing || { \
+		echo "dvc repro --pull --allow-missing && dvc pull"; \
+		{ dvc repro --pull --allow-missing && dvc pull; } || { \
 			echo "::warning::pulling from the DVC remote failed; reproducing everything"; \
 			dvc repro; }; \
 	else \
 		echo "dvc repro (no DVC remote credentials: reproducing everything)"; dvc repro; \
 	fi
+
+drift-report: setup ## reports/drift.html (Evidently) when the drift stage did not run here
+	@if [ -f reports/drift.html ]; then echo "reports/drift.html is there"; else mlgate drift; fi
 
 BASE ?= main
 review: setup ## Review the workspace against BASE (default main): reports/review.md, then the gate
@@ -93,10 +98,14 @@ fetch-batch: ## The newest production batch in $BATCH_DIR (or $BATCH_URL): batch
 		-o -name '*.jsonl' \) 2>/dev/null | LC_ALL=C sort | tail -n 1 || true); fi; \
 	if [ -z "$$batch" ]; then echo "::notice::no production batch in $(BATCH_DIR)" >&2; \
 		printf 'batch=\nid=\nlabels=\n' >> "$(GH_OUTPUT)"; exit 0; fi; \
-	name=$$(basename "$$batch"); stem="$${name%%.*}"; \
+	case "$$batch" in *$$'\n'*) echo "error: BATCH_URL: one path, glob or URL (no newlines)" >&2; exit 2;; esac; \
+	name=$$(basename "$${batch%%\?*}"); stem="$${name%%.*}"; \
 	id=$$(printf '%s' "$$stem" | tr -c 'A-Za-z0-9._-' '-'); \
-	labels=$$(find "$(BATCH_DIR)/labels" -maxdepth 1 -type f \( -name "$$stem.parquet" \
-		-o -name "$$stem.csv" \) 2>/dev/null | head -n 1 || true); \
+	case "$$id" in *[A-Za-z0-9]*) ;; *) id="batch-$$(date -u +%Y%m%d)";; esac; \
+	labels=""; \
+	case "$$stem" in *[][*?]*) ;; *) \
+		labels=$$(find "$(BATCH_DIR)/labels" -maxdepth 1 -type f \( -name "$$stem.parquet" \
+			-o -name "$$stem.csv" \) 2>/dev/null | head -n 1 || true);; esac; \
 	printf 'batch=%s\nid=%s\nlabels=%s\n' "$$batch" "$$id" "$$labels" >> "$(GH_OUTPUT)"
 
 monitor: setup ## mlgate monitor on $BATCH; drifted=true|false (exit 0 either way, 2 on bad input)

@@ -15,7 +15,13 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
-from mlgate.errors import ArtifactError, DataValidationError, MlgateError, ReviewError
+from mlgate.errors import (
+    ArtifactError,
+    DataValidationError,
+    MlgateError,
+    ReviewError,
+    SourceError,
+)
 
 if TYPE_CHECKING:
     from dvc.repo import Repo
@@ -733,9 +739,10 @@ def add_labelled(
     params: ParamsOption = PARAMS,
 ) -> None:
     """Append a labelled batch to the training data as a new DVC data version (then dvc repro)."""
+    from dvc.exceptions import DvcException
     from dvc.repo import Repo
 
-    from mlgate.files import read_parquet, write_parquet
+    from mlgate.files import read_parquet, write_bytes_atomic, write_parquet
     from mlgate.monitor.batches import load_batch
     from mlgate.monitor.retrain import TRAINING_DATA, combine_training_data, point_source_at
 
@@ -747,11 +754,16 @@ def add_labelled(
     current = read_parquet(target if target.is_file() else RAW_DATA, "ingest")
     combined = combine_training_data(current, labelled, schema, labels)
     added = len(combined) - len(current)
+    repointed = point_source_at(params.read_text(encoding="utf-8"), TRAINING_DATA)
     write_parquet(target, combined)
+    try:
+        with Repo(".") as repo:
+            repo.add([str(target)])
+    except DvcException as exc:
+        raise SourceError(f"{target}: dvc add failed: {exc}") from None
+    # Last, so a failure above leaves data.source as it was.
     if config.data.source != TRAINING_DATA:
-        params.write_text(point_source_at(params.read_text(encoding="utf-8"), TRAINING_DATA))
-    with Repo(".") as repo:
-        repo.add([str(target)])
+        write_bytes_atomic(params, repointed.encode())
     _console().print(
         f"[green]✓[/] {added} new labelled rows ({len(combined)} in all) → {target} "
         f"(DVC-tracked; data.source = {TRAINING_DATA}); now run `dvc repro`"

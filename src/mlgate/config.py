@@ -228,8 +228,16 @@ class DriftConfig(_Strict):
     )
     cat_method: str | None = Field(default=None, description="the same, for categorical columns")
     per_column_method: dict[str, str] = Field(default_factory=dict)
-    threshold: FiniteFloat | None = Field(
-        default=None, gt=0, description="the test's threshold; null: each test's default"
+    # In each test's own unit: a distance (drift above it) or a p-value (drift below it).
+    num_threshold: FiniteFloat | None = Field(
+        default=None, gt=0, description="threshold of num_method; null: that test's default"
+    )
+    cat_threshold: FiniteFloat | None = Field(
+        default=None, gt=0, description="threshold of cat_method; null: that test's default"
+    )
+    per_column_threshold: dict[str, Annotated[FiniteFloat, Field(gt=0)]] = Field(
+        default_factory=dict,
+        description="column: threshold; a per_column_method column without one: its default",
     )
     drift_share: float = Field(
         default=0.5, gt=0, le=1, description="share of drifted columns that means the data drifted"

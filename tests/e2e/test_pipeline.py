@@ -96,3 +96,23 @@ def test_push_then_pull_restores_the_model(fork: Path, tmp_path: Path) -> None:
     shutil.rmtree(fork / ".dvc" / "cache")
     sh(fork, "dvc", "pull")
     assert model.read_bytes() == original
+
+
+def test_ci_reproduce_with_a_remote_trains_nothing_and_restores_every_output(
+    fork: Path, tmp_path: Path
+) -> None:
+    """`make reproduce` as the workflows run it (DVC_PULL=true) in a fresh clone: no stage runs,
+    and the outputs later steps read (the splits, the model) are in the workspace."""
+    remote = tmp_path / "remote"
+    sh(fork, "dvc", "remote", "add", "--local", "-d", "ci", str(remote))
+    sh(fork, "dvc", "push", "--run-cache")
+    clone = tmp_path / "clone"
+    sh(tmp_path, "git", "clone", "-q", str(fork), str(clone))
+    sh(clone, "dvc", "remote", "add", "--local", "-d", "ci", str(remote))
+    # -o setup: use this test run's environment instead of syncing a venv into the clone
+    output = sh(clone, "make", "-o", "setup", "reproduce", "DVC_PULL=true")
+    assert "pulling from the DVC remote failed" not in output
+    assert stages_run(output) == []
+    for path in ("models/model.skops", "data/processed/train.parquet", "data/raw/data.parquet"):
+        assert (clone / path).is_file(), path
+    assert sh(clone, "git", "status", "--porcelain") == ""

@@ -21,7 +21,9 @@ def frame(rows: int, seed: int, shift: float = 0.0, rare: float = 0.0) -> pd.Dat
     return pd.DataFrame({"x": rng.normal(shift, 1, rows), "z": rng.normal(0, 1, rows), "c": colour})
 
 
-CONFIG = DriftConfig(num_method="wasserstein", cat_method="jensenshannon", threshold=0.25)
+CONFIG = DriftConfig(
+    num_method="wasserstein", cat_method="jensenshannon", num_threshold=0.25, cat_threshold=0.25
+)
 
 
 def test_same_distribution_does_not_drift() -> None:
@@ -70,4 +72,33 @@ def test_unknown_test_name_is_a_config_error() -> None:
 def test_per_column_method_must_name_a_feature() -> None:
     config = DriftConfig(per_column_method={"nope": "ks"})
     with pytest.raises(ConfigError, match="not feature columns: nope"):
+        check_drift(frame(200, 0), frame(200, 1), SCHEMA, config)
+
+
+def test_a_column_with_its_own_test_uses_that_tests_threshold() -> None:
+    """ks with the numeric distance threshold (0.25) would flag p < 0.25: a quarter of the
+    unchanged columns. Its own default (p < 0.05) or its own per-column threshold applies."""
+    from mlgate.monitor.drift import threshold_for
+
+    config = DriftConfig(
+        num_method="wasserstein",
+        num_threshold=0.25,
+        per_column_method={"x": "ks", "z": "ks"},
+        per_column_threshold={"z": 0.01},
+    )
+    assert threshold_for("x", "numeric", config) is None
+    assert threshold_for("z", "numeric", config) == 0.01
+    columns = {
+        c.column: c for c in check_drift(frame(300, 0), frame(300, 0), SCHEMA, config).columns
+    }
+    assert columns["x"].method == "ks"
+    assert columns["x"].threshold == 0.05
+    assert columns["z"].threshold == 0.01
+
+
+def test_per_column_threshold_must_name_a_feature() -> None:
+    config = DriftConfig(per_column_threshold={"nope": 0.1})
+    with pytest.raises(
+        ConfigError, match=r"drift\.per_column_threshold: not feature columns: nope"
+    ):
         check_drift(frame(200, 0), frame(200, 1), SCHEMA, config)

@@ -12,7 +12,12 @@ from mlgate.cli import app
 from tests.conftest import params_with, write_params
 
 runner = CliRunner()
-DRIFT = {"num_method": "wasserstein", "cat_method": "jensenshannon", "threshold": 0.3}
+DRIFT = {
+    "num_method": "wasserstein",
+    "cat_method": "jensenshannon",
+    "num_threshold": 0.3,
+    "cat_threshold": 0.3,
+}
 
 
 @pytest.fixture

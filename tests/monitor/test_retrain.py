@@ -21,11 +21,28 @@ def test_new_rows_are_appended_and_repeats_dropped() -> None:
     assert again.equals(combined)
 
 
+def test_duplicates_already_in_the_data_or_in_the_batch_are_kept() -> None:
+    current = pd.concat([CURRENT, CURRENT.head(1)], ignore_index=True)
+    labelled = pd.DataFrame({"x": [5.0, 5.0], "c": ["b", "b"], "y": ["a", "a"], "id": [9, 9]})
+    combined = combine_training_data(current, labelled, SCHEMA, "batch")
+    assert combined["x"].tolist() == [1.0, 2.0, 1.0, 5.0, 5.0]
+
+
+def test_labelled_values_take_the_training_types() -> None:
+    labelled = pd.DataFrame({"x": ["4.5"], "c": ["b"], "y": ["a"], "id": ["7"]})
+    combined = combine_training_data(CURRENT, labelled, SCHEMA, "batch")
+    assert combined.dtypes.equals(CURRENT.dtypes)
+    assert combined.iloc[-1].tolist() == [4.5, "b", "a", 7]
+
+
 @pytest.mark.parametrize(
     ("labelled", "message"),
     [
         (pd.DataFrame({"x": [1.0], "c": ["r"]}), r"lacks column\(s\): y"),
         (pd.DataFrame({"x": [1.0], "c": ["r"], "y": [None]}), "'y' has missing labels"),
+        (pd.DataFrame({"x": ["big"], "c": ["r"], "y": ["a"]}), r"'x' must be numeric .*'big'"),
+        (pd.DataFrame({"x": [], "c": [], "y": []}), "labelled batch is empty"),
+        (pd.DataFrame({"x": [1.0], "c": ["r"], "y": ["z"]}), "not trained on: z .known: a, b"),
     ],
 )
 def test_bad_labelled_batches(labelled: pd.DataFrame, message: str) -> None:

@@ -171,21 +171,23 @@ def test_retrain_runs_only_on_drift_with_labels() -> None:
 
 def test_retrain_versions_the_data_retrains_pushes_then_opens_the_pr() -> None:
     job = jobs()["retrain"]
-    order = [
-        position(job, prefix)
-        for prefix in (
-            "make setup",
-            "actions/download-artifact@",
-            "make retrain-data",
-            "make reproduce",
-            "make push-data",
-            "mlgate report --base production",
-            "iterative/setup-cml@",
-            "cml pr create",
-        )
-    ]
-    assert order == sorted(order)
-    assert order[-1] == len(steps(job)) - 1
+    called = [step.get("run", step.get("uses", "")) for step in steps(job)]
+    expected = (
+        "make setup",
+        "actions/download-artifact@",
+        "make reproduce",  # the current training data, before the labels are appended to it
+        "make retrain-data",
+        "make reproduce",  # the retraining
+        "make push-data",
+        "mlgate report --base production",
+        "iterative/setup-cml@",
+        "cml pr create",
+    )
+    found = []
+    for prefix in expected:
+        start = found[-1] + 1 if found else 0
+        found.append(next(i for i in range(start, len(called)) if called[i].startswith(prefix)))
+    assert found[-1] == len(called) - 1
     checkout = steps(job)[0]
     assert checkout["with"] == {"fetch-depth": 0, "persist-credentials": False}
 
@@ -272,6 +274,32 @@ def test_fetch_batch_passes_a_configured_location_through(tmp_path: Path) -> Non
     assert outputs(out) == {"batch": url, "id": "2025-07-01", "labels": ""}
 
 
+def test_a_glob_or_a_signed_url_gets_a_real_id_and_never_another_batchs_labels(
+    tmp_path: Path,
+) -> None:
+    batches = tmp_path / "production"
+    (batches / "labels").mkdir(parents=True)
+    (batches / "labels" / "2025-06-01.parquet").touch()
+    glob = f"{batches}/*.parquet"
+    done, out = make("fetch-batch", tmp_path, BATCH_DIR=str(batches), BATCH_URL=glob)
+    assert done.returncode == 0, done.stderr
+    assert outputs(out)["labels"] == ""
+    assert re.fullmatch(r"batch-\d{8}", outputs(out)["id"])
+    signed = "https://example.org/prod/2025-06-01.parquet?X-Amz-Signature=ab/c"
+    done, out = make("fetch-batch", tmp_path, BATCH_DIR=str(batches), BATCH_URL=signed)
+    assert outputs(out)["id"] == "2025-06-01"
+
+
+def test_a_location_with_a_newline_is_refused(tmp_path: Path) -> None:
+    batches = tmp_path / "production"
+    batches.mkdir()
+    sneaky = "b.parquet\nlabels=/etc/passwd"
+    done, out = make("fetch-batch", tmp_path, BATCH_DIR=str(batches), BATCH_URL=sneaky)
+    assert done.returncode != 0
+    assert "no newlines" in done.stderr
+    assert out == ""
+
+
 def test_monitor_fails_on_bad_input_only(tmp_path: Path) -> None:
     done, out = make(
         "monitor",
@@ -280,7 +308,9 @@ def test_monitor_fails_on_bad_input_only(tmp_path: Path) -> None:
         MONITOR_OUT=str(tmp_path / "monitor" / "drift.json"),
     )
     assert "No rule to make target" not in done.stderr
-    assert done.returncode != 0
+    assert done.returncode == 2, done.stderr
+    assert "missing.parquet: file not found" in done.stderr
+    assert "Traceback" not in done.stderr
     assert "drifted" not in out
 
 

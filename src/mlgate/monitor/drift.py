@@ -87,6 +87,19 @@ def _method(column: str, kind: str, config: DriftConfig) -> str | None:
     return config.num_method if kind == "numeric" else config.cat_method
 
 
+def threshold_for(column: str, kind: str, config: DriftConfig) -> float | None:
+    """The column's threshold; None means its test's own default.
+
+    A column given its own method never inherits the type's threshold: a distance threshold
+    would mean nonsense as a p-value, and the other way round.
+    """
+    if column in config.per_column_threshold:
+        return config.per_column_threshold[column]
+    if column in config.per_column_method:
+        return None
+    return config.num_threshold if kind == "numeric" else config.cat_threshold
+
+
 def check_drift(
     reference: pd.DataFrame, current: pd.DataFrame, schema: FeatureSchema, config: DriftConfig
 ) -> DriftSummary:
@@ -94,9 +107,10 @@ def check_drift(
     from evidently.legacy.calculations.stattests.registry import get_stattest
     from evidently.legacy.core import ColumnType
 
-    unknown = sorted(set(config.per_column_method) - set(schema.features))
-    if unknown:
-        raise ConfigError(f"drift.per_column_method: not feature columns: {', '.join(unknown)}")
+    for section in ("per_column_method", "per_column_threshold"):
+        unknown = sorted(set(getattr(config, section)) - set(schema.features))
+        if unknown:
+            raise ConfigError(f"drift.{section}: not feature columns: {', '.join(unknown)}")
     ref = sample_rows(reference, config.sampling.max_reference_rows, config.sampling.seed)
     cur = sample_rows(current, config.sampling.max_current_rows, config.sampling.seed)
     results = []
@@ -111,7 +125,7 @@ def check_drift(
             test = get_stattest(left, right, column_type, _method(name, kind, config))
         except Exception as exc:  # Evidently raises StatTestNotFoundError and friends
             raise ConfigError(f"drift: column {name!r}: {exc}") from None
-        outcome = test(left, right, column_type, config.threshold)
+        outcome = test(left, right, column_type, threshold_for(name, kind, config))
         results.append(
             ColumnDrift(
                 column=name,

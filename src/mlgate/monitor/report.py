@@ -15,6 +15,26 @@ if TYPE_CHECKING:
 PREDICTION = "prediction"
 
 
+def _per_column_thresholds(config: DriftConfig) -> dict[str, float]:
+    """Thresholds for the columns with a method of their own, as the check uses them (Evidently
+    would otherwise apply the type's threshold to them)."""
+    import pandas as pd
+    from evidently.legacy.calculations.stattests.registry import get_stattest
+    from evidently.legacy.core import ColumnType
+
+    one = pd.Series([0.0])
+    thresholds = dict(config.per_column_threshold)
+    for column, method in config.per_column_method.items():
+        for column_type in (ColumnType.Numerical, ColumnType.Categorical):
+            if column not in thresholds:
+                try:
+                    test = get_stattest(one, one, column_type, method)
+                except Exception:  # not defined for this column type; check_drift names errors
+                    continue
+                thresholds[column] = float(test.default_threshold)
+    return thresholds
+
+
 def render_drift_html(
     reference: pd.DataFrame,
     current: pd.DataFrame,
@@ -66,7 +86,9 @@ def render_drift_html(
                 num_method=config.num_method,
                 cat_method=config.cat_method,
                 per_column_method=dict(config.per_column_method) or None,
-                threshold=config.threshold,
+                num_threshold=config.num_threshold,
+                cat_threshold=config.cat_threshold,
+                per_column_threshold=_per_column_thresholds(config) or None,
                 drift_share=config.drift_share,
             ),
             DataSummaryPreset(),
