@@ -10,7 +10,7 @@ from __future__ import annotations
 import glob
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mlgate.data.schema import FeatureSchema
 from mlgate.errors import SourceError
@@ -19,25 +19,56 @@ if TYPE_CHECKING:
     import pandas as pd
 
 IGNORED_COLUMNS = ("prediction", "probabilities", "model_version", "timestamp")
+MIN_ROWS = 30  # fewer rows than this and a drift test says more about chance than about drift
+JSONL_SUFFIXES = (".jsonl", ".json")
+_NOT_NUMERIC = ("boolean", "datetime", "datetime64", "date", "timedelta", "time", "period")
+
+
+def _is_jsonl(path: str) -> bool:
+    return path.endswith(JSONL_SUFFIXES)
+
+
+def _json_kind(value: object) -> str:
+    kinds = {type(None): "null", bool: "a boolean", list: "an array", str: "a string"}
+    return kinds.get(type(value), "a number")
+
+
+def _json_record(line: str, path: str, number: int) -> dict[str, Any]:
+    """One log line's features: its "inputs" object, or the line itself when it has none."""
+    try:
+        entry = json.loads(line)
+    except json.JSONDecodeError:
+        raise SourceError(f"{path}:{number}: not a JSON line") from None
+    if not isinstance(entry, dict):
+        raise SourceError(
+            f"{path}:{number}: expected a JSON object {{...}}, found {_json_kind(entry)}"
+        )
+    inputs = entry.get("inputs", entry)
+    if not isinstance(inputs, dict):
+        raise SourceError(
+            f'{path}:{number}: expected "inputs" to be an object {{...}}, '
+            f"found {_json_kind(inputs)}"
+        )
+    return inputs
+
+
+def _read_jsonl(path: str) -> pd.DataFrame:
+    """A JSON-lines file, local or at a URL."""
+    import fsspec
+    import pandas as pd
+
+    rows: list[dict[str, Any]] = []
+    with fsspec.open(path, "rt", encoding="utf-8") as stream:
+        for number, line in enumerate(stream, 1):
+            if line.strip():
+                rows.append(_json_record(line, path, number))
+    return pd.DataFrame.from_records(rows)
 
 
 def _read_one(path: str) -> pd.DataFrame:
-    import pandas as pd
-
     from mlgate.data.ingest import load_source
 
-    if path.endswith((".jsonl", ".json")):
-        rows = []
-        with open(path, encoding="utf-8") as stream:
-            for number, line in enumerate(stream, 1):
-                if line.strip():
-                    try:
-                        entry = json.loads(line)
-                    except json.JSONDecodeError:
-                        raise SourceError(f"{path}:{number}: not a JSON line") from None
-                    rows.append(entry.get("inputs", entry) if isinstance(entry, dict) else {})
-        return pd.DataFrame.from_records(rows)
-    return load_source(path, None)
+    return _read_jsonl(path) if _is_jsonl(path) else load_source(path, None)
 
 
 def load_batch(location: str) -> pd.DataFrame:
@@ -55,6 +86,24 @@ def load_batch(location: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
+def _non_numeric_kind(column: pd.Series) -> str | None:
+    """What a numeric feature holds instead of numbers (dates, durations, booleans), if so."""
+    from pandas.api import types
+
+    dtype = column.dtype
+    if (
+        types.is_bool_dtype(dtype)
+        or types.is_datetime64_any_dtype(dtype)
+        or types.is_timedelta64_dtype(dtype)
+    ):
+        return str(dtype)
+    if types.is_object_dtype(dtype):
+        inferred = types.infer_dtype(column, skipna=True)
+        if inferred in _NOT_NUMERIC:
+            return f"{inferred} values"
+    return None
+
+
 def conform_batch(frame: pd.DataFrame, schema: FeatureSchema, origin: str) -> pd.DataFrame:
     """The batch's feature columns with training dtypes; one clear error per kind of problem."""
     import pandas as pd
@@ -70,10 +119,24 @@ def conform_batch(frame: pd.DataFrame, schema: FeatureSchema, origin: str) -> pd
     extra = [str(c) for c in columns if c not in schema.features]
     if extra:
         raise SourceError(f"{origin}: unexpected column(s): {', '.join(extra)}")
+    empty = [name for name in schema.features if frame[name].isna().all()]
+    if empty:
+        raise SourceError(f"{origin}: column {empty[0]!r} has no values")
     for name in schema.numeric:
+        found = _non_numeric_kind(frame[name])
+        if found is not None:
+            raise SourceError(f"{origin}: column {name!r} must be numeric (found {found})")
         parsed = pd.to_numeric(frame[name], errors="coerce")
         bad = frame[name].notna() & parsed.isna()
         if bad.any():
             example = frame.loc[bad, name].iloc[0]
             raise SourceError(f"{origin}: column {name!r} must be numeric (found {example!r})")
     return conform_frame(frame, schema, with_target=False)
+
+
+def check_batch_size(frame: pd.DataFrame, origin: str, minimum: int = MIN_ROWS) -> None:
+    """Refuse a batch too small for a drift test to mean anything."""
+    if len(frame) < minimum:
+        raise SourceError(
+            f"{origin}: batch has {len(frame)} row(s); a drift test needs at least {minimum}"
+        )
