@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import glob
 import json
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from mlgate.data.schema import FeatureSchema
-from mlgate.errors import SourceError
+from mlgate.errors import MlgateError, SourceError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,8 +24,63 @@ JSONL_SUFFIXES = (".jsonl", ".json")
 _NOT_NUMERIC = ("boolean", "datetime", "datetime64", "date", "timedelta", "time", "period")
 
 
+def _scheme(location: str) -> str | None:
+    """A URL's scheme ("s3", "https", "memory"); None for a local path."""
+    return location.split("://", 1)[0].lower() if "://" in location else None
+
+
+def _reason(exc: BaseException) -> str:
+    """Why a read failed, in one line: HTTP status, connection or credentials problem."""
+    if isinstance(exc, FileNotFoundError):  # fsspec's http raises it for any failed request
+        return _reason(exc.__cause__) if exc.__cause__ is not None else "not found"
+    status = getattr(exc, "status", None)  # aiohttp's ClientResponseError
+    if isinstance(status, int):
+        return f"HTTP {status} {getattr(exc, 'message', '')}".strip()
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _probe_remote(url: str) -> None:
+    """Fail early, with the reason, when a URL cannot be read (403, 404, no credentials)."""
+    import fsspec
+
+    try:
+        fs, path = fsspec.core.url_to_fs(url)
+        fs.info(path)
+    except Exception as exc:  # each filesystem library raises its own types
+        raise SourceError(f"{url}: cannot read ({_reason(exc)})") from None
+
+
+def _expand_remote(pattern: str) -> list[str]:
+    """The files an fsspec glob (s3://bucket/prod/*.parquet) matches, as full URLs."""
+    import fsspec
+
+    try:
+        fs, path = fsspec.core.url_to_fs(pattern)
+        matches = fs.glob(path, detail=True)
+    except Exception as exc:  # missing credentials, 403, no connection: each library its own
+        raise SourceError(f"{pattern}: cannot read ({_reason(exc)})") from None
+    files = [name for name, info in matches.items() if info.get("type") != "directory"]
+    return sorted(fs.unstrip_protocol(name) for name in files)
+
+
+def expand_location(location: str) -> list[str]:
+    """The files a location names: a glob's matches (sorted), else the location itself.
+
+    An http(s) URL is always one file: its "?" starts a query string (a presigned URL's
+    signature), not a wildcard. Other URLs are globbed by fsspec, local paths by `glob`.
+    """
+    scheme = _scheme(location)
+    if scheme in ("http", "https"):
+        return [location]
+    if scheme is not None:
+        return _expand_remote(location) if any(c in location for c in "*[") else [location]
+    return sorted(glob.glob(location)) if any(c in location for c in "*?[") else [location]
+
+
 def _is_jsonl(path: str) -> bool:
-    return path.endswith(JSONL_SUFFIXES)
+    name = path.split("?", 1)[0] if _scheme(path) in ("http", "https") else path
+    return PurePosixPath(name).name.lower().endswith(JSONL_SUFFIXES)
 
 
 def _json_kind(value: object) -> str:
@@ -68,20 +123,30 @@ def _read_jsonl(path: str) -> pd.DataFrame:
 def _read_one(path: str) -> pd.DataFrame:
     from mlgate.data.ingest import load_source
 
-    return _read_jsonl(path) if _is_jsonl(path) else load_source(path, None)
+    try:
+        return _read_jsonl(path) if _is_jsonl(path) else load_source(path, None)
+    except MlgateError:
+        raise
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(f"{path}: cannot read ({_reason(exc)})") from None
+    except Exception as exc:  # remote reads fail with their library's own exception types
+        if _scheme(path) is None:
+            raise
+        raise SourceError(f"{path}: cannot read ({_reason(exc)})") from None
 
 
 def load_batch(location: str) -> pd.DataFrame:
     """All files the location names (a glob matches several), concatenated."""
     import pandas as pd
 
-    paths = sorted(glob.glob(location)) if any(c in location for c in "*?[") else [location]
+    paths = expand_location(location)
     if not paths:
         raise SourceError(f"{location}: no file matches")
-    local = [p for p in paths if "://" not in p]
-    missing = [p for p in local if not Path(p).exists()]
-    if missing:
-        raise SourceError(f"{missing[0]}: file not found")
+    for path in paths:
+        if _scheme(path) is not None:
+            _probe_remote(path)
+        elif not Path(path).exists():
+            raise SourceError(f"{path}: file not found")
     frames = [_read_one(path) for path in paths]
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
