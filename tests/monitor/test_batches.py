@@ -17,6 +17,7 @@ from fsspec import AbstractFileSystem, register_implementation
 
 from mlgate.data.schema import FeatureSchema
 from mlgate.errors import SourceError
+from mlgate.monitor import batches
 from mlgate.monitor.batches import (
     MIN_ROWS,
     check_batch_size,
@@ -99,6 +100,21 @@ def test_a_json_line_that_is_not_a_record_names_its_line(
         load_batch(str(log))
 
 
+def test_json_lines_read_in_chunks_keep_every_row_and_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batches, "JSONL_CHUNK_LINES", 2)
+    lines = [{"inputs": {"x": i}} for i in range(4)] + [{"inputs": {"x": 4, "c": "r"}}]
+    log = tmp_path / "p.jsonl"
+    log.write_text("\n".join(json.dumps(line) for line in lines) + "\n\n" + "{broken\n")
+    with pytest.raises(SourceError, match=r"p.jsonl:7: not a JSON line"):
+        load_batch(str(log))  # line numbers run on across chunks
+    log.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    frame = load_batch(str(log))  # chunks of 2, 2 and 1 lines; "c" only in the last
+    assert frame["x"].tolist() == [0, 1, 2, 3, 4]
+    assert frame["c"].isna().tolist() == [True, True, True, True, False]
+
+
 # -- feature columns that cannot be compared -------------------------------------------------
 
 
@@ -178,7 +194,7 @@ class _Handler(SimpleHTTPRequestHandler):
 def http_folder(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     """A folder served on 127.0.0.1 (an ephemeral port) and its base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Handler, directory=str(tmp_path)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield tmp_path, f"http://127.0.0.1:{server.server_port}"
     server.shutdown()

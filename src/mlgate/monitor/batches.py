@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 IGNORED_COLUMNS = ("prediction", "probabilities", "model_version", "timestamp")
 MIN_ROWS = 30  # fewer rows than this and a drift test says more about chance than about drift
 JSONL_SUFFIXES = (".jsonl", ".json")
+JSONL_CHUNK_LINES = 10_000  # lines held as dicts at a time; only their frames are kept
 _NOT_NUMERIC = ("boolean", "datetime", "datetime64", "date", "timedelta", "time", "period")
 
 
@@ -108,16 +109,22 @@ def _json_record(line: str, path: str, number: int) -> dict[str, Any]:
 
 
 def _read_jsonl(path: str) -> pd.DataFrame:
-    """A JSON-lines file, local or at a URL."""
+    """A JSON-lines file (local or URL), parsed a chunk of lines at a time to bound memory."""
     import fsspec
     import pandas as pd
 
+    frames: list[pd.DataFrame] = []
     rows: list[dict[str, Any]] = []
     with fsspec.open(path, "rt", encoding="utf-8") as stream:
         for number, line in enumerate(stream, 1):
             if line.strip():
                 rows.append(_json_record(line, path, number))
-    return pd.DataFrame.from_records(rows)
+            if len(rows) == JSONL_CHUNK_LINES:
+                frames.append(pd.DataFrame.from_records(rows))
+                rows = []
+    if rows or not frames:
+        frames.append(pd.DataFrame.from_records(rows))
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
 def _read_one(path: str) -> pd.DataFrame:
