@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 
@@ -680,6 +680,14 @@ def drift(params: ParamsOption = PARAMS) -> None:
     )
 
 
+def _monitor_error(message: str) -> NoReturn:
+    """One line on stderr, then exit 2 (bad input); markup in the message is printed as is."""
+    from rich.markup import escape
+
+    _console(stderr=True).print(f"[red]error:[/] {escape(message)}")
+    raise typer.Exit(2) from None
+
+
 @app.command()
 def monitor(
     current: Annotated[
@@ -693,7 +701,7 @@ def monitor(
 ) -> None:
     """Drift of a production batch against the reference. Exit 0 no drift, 1 drift, 2 bad input."""
     from mlgate.files import read_parquet, write_bytes_atomic, write_json
-    from mlgate.monitor.batches import conform_batch, load_batch
+    from mlgate.monitor.batches import check_batch_size, conform_batch, load_batch
     from mlgate.monitor.drift import check_drift
     from mlgate.monitor.report import render_drift_html
 
@@ -701,14 +709,20 @@ def monitor(
         config = _params(params)
         schema = _validated_schema(VALIDATION_REPORT)
         batch = conform_batch(load_batch(current), schema, current)
+        check_batch_size(batch, current)
         base = conform_batch(read_parquet(reference, "split"), schema, str(reference))
         summary = check_drift(base, batch, schema, config.drift)
         html = render_drift_html(base, batch, schema, config.drift)
         write_bytes_atomic(out.with_suffix(".html"), html.encode())
         write_json(out, summary.to_json_dict() | {"current": current, "reference": str(reference)})
     except MlgateError as exc:
-        _console(stderr=True).print(f"[red]error:[/] {exc}")
-        raise typer.Exit(2) from None
+        _monitor_error(str(exc))
+    except (typer.Exit, SystemExit):
+        raise
+    except Exception as exc:  # exit 1 means "drift": a crash must be bad input (2), not drift
+        text = str(exc).strip()
+        what = text.splitlines()[0] if text else "failed"
+        _monitor_error(f"{current}: {what} ({type(exc).__name__})")
     sampled = ""
     if (
         summary.current_used < summary.current_rows

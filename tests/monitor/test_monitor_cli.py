@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from mlgate.cli import app
+from mlgate.monitor import drift
 from tests.conftest import params_with, write_params
 
 runner = CliRunner()
@@ -72,3 +75,71 @@ def test_bad_batch_exits_2_with_one_line(split: Path, content: str | None, messa
     assert code == 2
     assert message in err
     assert len(err.strip().splitlines()) == 1
+
+
+def _batch(split: Path, rows: int = 100) -> pd.DataFrame:
+    """Training rows without the target: a batch that would not drift."""
+    frame = pd.read_parquet(split / "data" / "processed" / "train.parquet")
+    return frame.drop(columns=["outcome"]).head(rows)
+
+
+def _write_no_sizes(split: Path) -> str:
+    _batch(split).assign(size=float("nan")).to_parquet(split / "b.parquet")
+    return "b.parquet"
+
+
+def _write_dated_sizes(split: Path) -> str:
+    batch = _batch(split)
+    batch.assign(size=pd.date_range("2026-01-01", periods=len(batch))).to_parquet("b.parquet")
+    return "b.parquet"
+
+
+def _write_log_without_inputs(split: Path) -> str:
+    (split / "p.jsonl").write_text('{"inputs": 5, "prediction": "low"}\n')
+    return "p.jsonl"
+
+
+def _write_small_batch(split: Path) -> str:
+    _batch(split, rows=12).to_parquet(split / "b.parquet")
+    return "b.parquet"
+
+
+@pytest.mark.parametrize(
+    ("write", "message"),
+    [
+        (_write_no_sizes, "error: b.parquet: column 'size' has no values"),
+        (
+            _write_dated_sizes,
+            "error: b.parquet: column 'size' must be numeric (found datetime64[",
+        ),
+        (
+            _write_log_without_inputs,
+            'p.jsonl:1: expected "inputs" to be an object {...}, found a number',
+        ),
+        (_write_small_batch, "b.parquet: batch has 12 row(s); a drift test needs at least 30"),
+    ],
+)
+def test_a_batch_a_drift_test_cannot_use_exits_2(
+    split: Path, write: Callable[[Path], str], message: str
+) -> None:
+    code, _, err = monitor(write(split))
+    assert code == 2
+    assert message in err  # markup-like text such as "[us]" is printed as is
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_glob_with_brackets_is_printed_as_given(split: Path) -> None:
+    code, _, err = monitor("batch-[ab].csv")
+    assert (code, err.strip()) == (2, "error: batch-[ab].csv: no file matches")
+
+
+def test_a_crash_is_bad_input_not_drift(split: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def crash(*args: object) -> None:
+        raise ValueError("Distribution can't be empty\nmore detail")
+
+    monkeypatch.setattr(drift, "check_drift", crash)
+    _batch(split).to_parquet(split / "b.parquet")
+    code, out, err = monitor("b.parquet")
+    assert code == 2  # 1 would read as "drift detected"
+    assert err.strip() == "error: b.parquet: Distribution can't be empty (ValueError)"
+    assert out == ""
