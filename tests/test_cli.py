@@ -378,3 +378,12 @@ def test_bad_bento_outside_a_dvc_project(workdir: Path) -> None:
     code, _, err = run("bento")
     assert_clean_failure(code, err, "not a DVC repository (run from the project root)")
     assert not (workdir / ".bentoml").exists()
+
+
+def test_error_lines_print_brackets_as_written(workdir: Path) -> None:
+    """rich would read `[1]` or `[/x]` in a message as markup: dropped, or a crash."""
+    write_params(workdir, params_with(data={"source": "data/runs[1]/[/x].csv"}))
+    result = runner.invoke(app, ["ingest"])
+    assert result.exit_code == 1
+    assert "data/runs[1]/[/x].csv" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -78,19 +78,26 @@ def _reports_errors(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except DataValidationError as exc:
+            from rich.markup import escape
+
             console = _console(stderr=True)
             console.print(
                 f"[red]error:[/] data validation failed with {len(exc.violations)} violation(s):"
             )
             for violation in exc.violations:
-                console.print(f"  - {violation}")
+                console.print(f"  - {escape(str(violation))}")
             raise typer.Exit(1) from None
         except MlgateError as exc:
-            _console(stderr=True).print(f"[red]error:[/] {exc}")
+            from rich.markup import escape
+
+            _console(stderr=True).print(f"[red]error:[/] {escape(str(exc))}")
             raise typer.Exit(1) from None
         except OSError as exc:  # e.g. an output in a folder that cannot be created, no `git`
+            from rich.markup import escape
+
             where = exc.filename or "output"
-            _console(stderr=True).print(f"[red]error:[/] {where}: {exc.strerror or exc}")
+            message = escape(f"{where}: {exc.strerror or exc}")
+            _console(stderr=True).print(f"[red]error:[/] {message}")
             raise typer.Exit(1) from None
 
     return wrapper
@@ -714,7 +721,9 @@ def monitor(
         summary = check_drift(base, batch, schema, config.drift)
         html = render_drift_html(base, batch, schema, config.drift)
         write_bytes_atomic(out.with_suffix(".html"), html.encode())
-        write_json(out, summary.to_json_dict() | {"current": current, "reference": str(reference)})
+        # A presigned URL's signature is a credential: the summary (and CI logs) keep the path.
+        shown = current.split("?", 1)[0] if "://" in current else current
+        write_json(out, summary.to_json_dict() | {"current": shown, "reference": str(reference)})
     except MlgateError as exc:
         _monitor_error(str(exc))
     except (typer.Exit, SystemExit):
