@@ -715,7 +715,7 @@ def monitor(
     try:
         config = _params(params)
         schema = _validated_schema(VALIDATION_REPORT)
-        batch = conform_batch(load_batch(current), schema, current)
+        batch = conform_batch(load_batch(current, schema.categorical), schema, current)
         check_batch_size(batch, current)
         base = conform_batch(read_parquet(reference, "split"), schema, str(reference))
         summary = check_drift(base, batch, schema, config.drift)
@@ -772,7 +772,7 @@ def add_labelled(
     config = _params(params)
     schema = _validated_schema(VALIDATION_REPORT)
     location = f"{labels.rstrip('/')}/*" if Path(labels).is_dir() else labels
-    labelled = load_batch(location)
+    labelled = load_batch(location, (*schema.categorical, schema.target))
     target = Path(TRAINING_DATA)
     current = read_parquet(target if target.is_file() else RAW_DATA, "ingest")
     combined = combine_training_data(current, labelled, schema, labels)

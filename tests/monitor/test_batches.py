@@ -240,3 +240,28 @@ def test_a_remote_failure_of_any_type_is_a_source_error(location: str) -> None:
         SourceError, match=re.escape(f"{location}: cannot read (Unable to locate credentials)")
     ):
         load_batch(location)
+
+
+def test_csv_categories_stay_text_and_numbers_are_parsed(tmp_path: Path) -> None:
+    path = tmp_path / "b.csv"
+    path.write_text("x,c\n1.5,007\n2,010\n")
+    frame = load_batch(str(path), ("c",))
+    assert frame["c"].tolist() == ["007", "010"]
+    assert pd.api.types.is_float_dtype(frame["x"])
+    assert conform_batch(frame, SCHEMA, "b.csv")["x"].tolist() == [1.5, 2.0]
+
+
+def test_the_fast_json_reader_agrees_with_the_line_reader(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    lines = [
+        {"inputs": {"x": 1.5, "c": "red"}, "prediction": "a", "probabilities": {"a": 0.9}},
+        {"inputs": {"x": 2, "c": None}, "prediction": "b", "probabilities": {"a": 0.1}},
+        {"inputs": {"x": None, "c": "007"}, "prediction": "a", "probabilities": {"a": 0.7}},
+    ]
+    log.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    fast = batches._read_jsonl(str(log))
+    slow = batches._read_jsonl_by_line(str(log))
+    assert list(fast.columns) == ["x", "c"]
+    pd.testing.assert_frame_equal(
+        conform_batch(fast, SCHEMA, "log"), conform_batch(slow, SCHEMA, "log")
+    )

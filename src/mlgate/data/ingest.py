@@ -15,15 +15,21 @@ SKLEARN_DATASETS = ("breast_cancer", "iris", "wine")
 READABLE_SUFFIXES = (".csv", ".parquet", ".pq", ".csv.gz", ".tsv")
 
 
-def load_source(source: str, na_values: tuple[str, ...] | None = None) -> pd.DataFrame:
+def load_source(
+    source: str,
+    na_values: tuple[str, ...] | None = None,
+    text_columns: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
     """Read a local path, an fsspec URL (https://, s3://, gs://) or a bundled sklearn dataset.
 
     CSV cells are kept as text ("007" stays "007"); the schema decides which columns are numeric.
+    With `text_columns` (the schema is known: production batches), only those stay text and the
+    rest are parsed as numbers by pandas, which is far faster and smaller on big files.
     """
     if source.startswith(SKLEARN_PREFIX):
         frame = _load_sklearn(source.removeprefix(SKLEARN_PREFIX))
     else:
-        frame = _load_file(source, na_values)
+        frame = _load_file(source, na_values, text_columns)
     frame.columns = [str(column) for column in frame.columns]
     return frame.reset_index(drop=True)
 
@@ -50,7 +56,9 @@ def _suffix(source: str) -> str:
     return PurePosixPath(name).suffix
 
 
-def _load_file(source: str, na_values: tuple[str, ...] | None) -> pd.DataFrame:
+def _load_file(
+    source: str, na_values: tuple[str, ...] | None, text_columns: tuple[str, ...] | None
+) -> pd.DataFrame:
     import fsspec
     import pandas as pd
 
@@ -67,7 +75,7 @@ def _load_file(source: str, na_values: tuple[str, ...] | None) -> pd.DataFrame:
             return pd.read_csv(
                 handle,
                 sep="\t" if suffix == ".tsv" else ",",
-                dtype=str,
+                dtype=str if text_columns is None else dict.fromkeys(text_columns, str),
                 keep_default_na=na_values is None,
                 na_values=list(na_values) if na_values is not None else None,
             )

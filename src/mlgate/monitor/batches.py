@@ -109,7 +109,30 @@ def _json_record(line: str, path: str, number: int) -> dict[str, Any]:
 
 
 def _read_jsonl(path: str) -> pd.DataFrame:
-    """A JSON-lines file (local or URL), parsed a chunk of lines at a time to bound memory."""
+    """A JSON-lines file (local or URL): Arrow's parser when every line is well formed (fast
+    and compact), else line by line, which names the first bad line."""
+    import fsspec
+    import pyarrow as pa
+    from pyarrow import json as pa_json
+
+    try:
+        with fsspec.open(path, "rb") as stream:
+            table = pa_json.read_json(stream)
+    except pa.ArrowException:
+        return _read_jsonl_by_line(path)
+    if "inputs" in table.column_names:
+        inputs = table.column("inputs")
+        if not pa.types.is_struct(inputs.type) or inputs.null_count:
+            return _read_jsonl_by_line(path)  # names the line whose "inputs" is not an object
+        table = pa.Table.from_arrays(
+            inputs.combine_chunks().flatten(), names=[field.name for field in inputs.type]
+        )
+    frame: pd.DataFrame = table.to_pandas()
+    return frame
+
+
+def _read_jsonl_by_line(path: str) -> pd.DataFrame:
+    """A JSON-lines file parsed a chunk of lines at a time to bound memory."""
     import fsspec
     import pandas as pd
 
@@ -127,11 +150,11 @@ def _read_jsonl(path: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
-def _read_one(path: str) -> pd.DataFrame:
+def _read_one(path: str, text_columns: tuple[str, ...]) -> pd.DataFrame:
     from mlgate.data.ingest import load_source
 
     try:
-        return _read_jsonl(path) if _is_jsonl(path) else load_source(path, None)
+        return _read_jsonl(path) if _is_jsonl(path) else load_source(path, None, text_columns)
     except MlgateError:
         raise
     except (OSError, UnicodeDecodeError) as exc:
@@ -142,8 +165,12 @@ def _read_one(path: str) -> pd.DataFrame:
         raise SourceError(f"{path}: cannot read ({_reason(exc)})") from None
 
 
-def load_batch(location: str) -> pd.DataFrame:
-    """All files the location names (a glob matches several), concatenated."""
+def load_batch(location: str, text_columns: tuple[str, ...] = ()) -> pd.DataFrame:
+    """All files the location names (a glob matches several), concatenated.
+
+    CSV columns in `text_columns` (the categorical features) are read as text, "007" stays
+    "007"; the others are parsed as numbers where they are numbers.
+    """
     import pandas as pd
 
     paths = expand_location(location)
@@ -154,7 +181,7 @@ def load_batch(location: str) -> pd.DataFrame:
             _probe_remote(path)
         elif not Path(path).exists():
             raise SourceError(f"{path}: file not found")
-    frames = [_read_one(path) for path in paths]
+    frames = [_read_one(path, text_columns) for path in paths]
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
