@@ -109,26 +109,30 @@ def _json_record(line: str, path: str, number: int) -> dict[str, Any]:
 
 
 def _read_jsonl(path: str) -> pd.DataFrame:
-    """A JSON-lines file (local or URL): Arrow's parser when every line is well formed (fast
-    and compact), else line by line, which names the first bad line."""
+    """A JSON-lines file (local or URL): Arrow's streaming parser when every line is well formed
+    (fast, and memory bounded by its blocks), else line by line, which names the first bad line."""
     import fsspec
+    import pandas as pd
     import pyarrow as pa
     from pyarrow import json as pa_json
 
+    frames: list[pd.DataFrame] = []
     try:
         with fsspec.open(path, "rb") as stream:
-            table = pa_json.read_json(stream)
+            reader = pa_json.open_json(stream)
+            for batch in reader:
+                if "inputs" in batch.schema.names:
+                    inputs = batch.column("inputs")
+                    if not pa.types.is_struct(inputs.type) or inputs.null_count:
+                        return _read_jsonl_by_line(path)  # names the line with bad "inputs"
+                    names = [field.name for field in inputs.type]
+                    batch = pa.RecordBatch.from_arrays(inputs.flatten(), names=names)
+                frames.append(batch.to_pandas())
     except pa.ArrowException:
         return _read_jsonl_by_line(path)
-    if "inputs" in table.column_names:
-        inputs = table.column("inputs")
-        if not pa.types.is_struct(inputs.type) or inputs.null_count:
-            return _read_jsonl_by_line(path)  # names the line whose "inputs" is not an object
-        table = pa.Table.from_arrays(
-            inputs.combine_chunks().flatten(), names=[field.name for field in inputs.type]
-        )
-    frame: pd.DataFrame = table.to_pandas()
-    return frame
+    if not frames:
+        return _read_jsonl_by_line(path)
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
 def _read_jsonl_by_line(path: str) -> pd.DataFrame:
