@@ -18,8 +18,10 @@ MODEL_HASH = $(shell md5sum models/model.skops | cut -c1-12)
 # uv from PATH, or else pip-installed into .tools/ (a venv of its own, so it also works where
 # PEP 668 forbids installing into the system Python).
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
+# Root-only steps (debootstrap) use sudo when not root, as on GitHub's runners.
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: help setup run reproduce drift-report review bento serve smoke image base-image fetch-batch monitor monitor-summary drift-issue retrain-data push-data test-serving publish-image image-digest rollout test test-fast lint format typecheck bench clean
+.PHONY: help setup run reproduce drift-report review bento serve smoke image base-image fetch-batch monitor monitor-summary drift-issue retrain-data push-data test-serving publish-image image-digest rollout system-deps check-fresh lint-workflows rehearse test test-fast lint format typecheck bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -82,7 +84,7 @@ image: setup ## Bento + container image $(LOCAL_IMAGE) (docker when running, els
 	deploy/image/containerize.sh mlgate:latest $(LOCAL_IMAGE)
 
 base-image: ## Build the registry-free base image from Debian packages (debootstrap + podman)
-	deploy/image/build-base.sh
+	$(SUDO) deploy/image/build-base.sh
 
 # The monitoring loop (.github/workflows/monitor.yml). Each target prints key=value lines for
 # $GITHUB_OUTPUT (stdout when not in a workflow).
@@ -131,8 +133,8 @@ drift-issue: ## Open, or update, the one open "Data drift in production" issue (
 retrain-data: setup ## Append the labelled batch in $LABELS to the training data (a new DVC version)
 	mlgate add-labelled --labels "$$LABELS"
 
-push-data: setup ## dvc push everything dvc.lock names (so the PR's review can pull the model)
-	dvc push
+push-data: setup ## dvc push what dvc.lock names, and the run-cache (reviews and CI pull instead of retraining)
+	dvc push --run-cache
 
 test-serving: setup ## The serving tests (in-process and a real server; not the container build)
 	pytest tests/serving --no-cov -m "not container"
@@ -154,7 +156,26 @@ rollout: ## Apply deploy/k8s/overlays/$OVERLAY with IMAGE_REF (needs KUBE_CONFIG
 	KUBECONFIG="$$config" kubectl apply -k deploy/k8s/overlays/$(OVERLAY); \
 	KUBECONFIG="$$config" kubectl rollout status deployment/mlgate -n mlgate-$(OVERLAY) --timeout=300s
 
-test: setup lint typecheck ## Set up, then ruff, mypy and the whole pytest suite (slow tests included)
+system-deps: ## The apt packages the tests need (podman, debootstrap, ...), only when missing
+	bash .ci/system-deps.sh
+
+check-fresh: reproduce ## The committed dvc.lock and results are what the code produces (else: what to run)
+	@stale=$$(git status --porcelain -- dvc.lock reports/ ':!reports/benchmarks'); \
+	if [ -n "$$stale" ]; then \
+		echo "$$stale"; git --no-pager diff --stat -- dvc.lock reports/; \
+		echo "::error::dvc.lock or the committed results are stale. Run 'make run' (dvc repro) and commit dvc.lock and reports/ (git add dvc.lock reports && git commit)." >&2; \
+		exit 1; \
+	fi; echo "dvc.lock and the committed results are fresh"
+
+lint-workflows: setup ## zizmor (offline, pedantic) and the GitHub JSON schemas on .github/
+	zizmor --offline --persona=pedantic --no-progress .github/
+	check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
+
+rehearse: setup ## Run the real workflows with act (push, pull request, production, schedule)
+	pytest tests/workflows/rehearsal --no-cov -m rehearsal
+
+test: setup lint typecheck lint-workflows ## Set up, then ruff, mypy, workflow checks and the whole pytest suite (slow tests and rehearsals included)
 	pytest
 
 test-fast: setup ## Only the fast unit tests (skips end-to-end pipeline runs)
