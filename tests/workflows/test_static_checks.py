@@ -53,7 +53,12 @@ def test_zizmor_flags_injection_unpinned_actions_and_pwn_requests(tmp_path: Path
     (workflows / "bad.yml").write_text(BAD_WORKFLOW)
     result = run(tool("zizmor"), "--offline", "--persona=pedantic", ".github/", cwd=tmp_path)
     assert result.returncode != 0
-    for audit in ("template-injection", "unpinned-uses", "dangerous-triggers", "excessive-permissions"):
+    for audit in (
+        "template-injection",
+        "unpinned-uses",
+        "dangerous-triggers",
+        "excessive-permissions",
+    ):
         assert audit in result.stdout, (audit, result.stdout[-3000:])
 
 
@@ -65,15 +70,23 @@ def test_zizmor_flags_injection_unpinned_actions_and_pwn_requests(tmp_path: Path
     ],
 )
 def test_our_files_match_githubs_schemas(schema: str, files: list[Path]) -> None:
-    result = run(tool("check-jsonschema"), "--builtin-schema", schema, *map(str, files), cwd=REPO_ROOT)
+    result = run(
+        tool("check-jsonschema"), "--builtin-schema", schema, *map(str, files), cwd=REPO_ROOT
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_the_schema_check_rejects_a_malformed_workflow(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yml"
-    bad.write_text(BAD_WORKFLOW.replace("    runs-on: ubuntu-latest\n", "    run-on: ubuntu-latest\n"))
+    bad.write_text(
+        BAD_WORKFLOW.replace("    runs-on: ubuntu-latest\n", "    run-on: ubuntu-latest\n")
+    )
     result = run(
-        tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(bad), cwd=tmp_path
+        tool("check-jsonschema"),
+        "--builtin-schema",
+        "vendor.github-workflows",
+        str(bad),
+        cwd=tmp_path,
     )
     assert result.returncode == 1
     assert "run-on" in result.stdout + result.stderr or "runs-on" in result.stdout + result.stderr

@@ -1,0 +1,41 @@
+"""`make check-fresh`: committed results that the code no longer produces fail, saying what to run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from benchmarks.pipeline import copy_project
+
+from tests.e2e.shell import attempt, sh
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    copy = tmp_path_factory.mktemp("fresh") / "mlgate"
+    copy_project(copy)
+    return copy
+
+
+def check_fresh(folder: Path) -> tuple[int, str]:
+    # -o setup: this test run's environment, instead of syncing a venv into the copy
+    done = attempt(folder, "make", "-o", "setup", "check-fresh")
+    return done.returncode, done.stdout + done.stderr
+
+
+def test_committed_results_are_fresh(project: Path) -> None:
+    code, output = check_fresh(project)
+    assert code == 0, output
+    assert "dvc.lock and the committed results are fresh" in output
+
+
+def test_a_param_changed_without_repro_fails_with_the_command_to_run(project: Path) -> None:
+    params = project / "params.yaml"
+    params.write_text(params.read_text().replace("max_depth: 8", "max_depth: 5", 1))
+    sh(project, "git", "commit", "-qam", "Change a param, forget dvc repro")
+    code, output = check_fresh(project)
+    assert code != 0  # make's own status for a failed recipe
+    assert "Run 'make run' (dvc repro) and commit dvc.lock and reports/" in output
+    assert "dvc.lock" in output.split("::error::")[0]  # the stale files are listed first

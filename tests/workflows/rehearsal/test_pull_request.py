@@ -1,0 +1,54 @@
+"""Rehearse review.yml on a pull request: from the same repository, and from a fork."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.workflows.rehearsal.act import REPOSITORY, Rehearsal
+
+
+def pull_request(rehearsal: Rehearsal, head_repo: str) -> dict[str, Any]:
+    return {
+        "action": "synchronize",
+        "number": 7,
+        "pull_request": {
+            "number": 7,
+            "base": {
+                "ref": "main",
+                "sha": rehearsal.sha("main"),
+                "repo": {"full_name": REPOSITORY},
+            },
+            "head": {"ref": "pr", "sha": rehearsal.sha("pr"), "repo": {"full_name": head_repo}},
+        },
+    }
+
+
+def test_pull_request_posts_one_sticky_review_comment(rehearsal: Rehearsal) -> None:
+    run = rehearsal.run(
+        "pull_request",
+        "review.yml",
+        pull_request(rehearsal, REPOSITORY),
+        branch="pr",
+        secrets={"GITHUB_TOKEN": "rehearsal-token"},
+    )
+    assert run.jobs == {"model review": "succeeded", "sticky comment": "succeeded"}, run.log[-4000:]
+    (comment,) = run.called("cml")
+    assert comment["argv"][:2] == ["comment", "update"]
+    assert comment["options"]["target"] == "pr/7"
+    assert "publish" in comment["flags"]
+    assert comment["tokens"]["REPO_TOKEN"] is True
+    body = comment["body"]
+    assert "| metric |" in body  # the metrics table
+    assert "n_estimators" in body  # the changed param
+    assert all(link["exists"] for link in comment["local_links"])  # the plots it uploads
+
+
+def test_fork_pull_request_gets_a_review_but_no_write_job(rehearsal: Rehearsal) -> None:
+    # GitHub gives a fork's PR no secrets and a read-only token: rehearse it with none.
+    run = rehearsal.run(
+        "pull_request", "review.yml", pull_request(rehearsal, "someone/fork"), branch="pr"
+    )
+    assert run.jobs == {"model review": "succeeded"}, run.log[-4000:]
+    assert run.called("cml") == []  # the comment comes from review-comment.yml (workflow_run)
+    assert all(not any(call["tokens"].values()) for call in run.calls)
+    assert "dvc repro (no DVC remote credentials" in run.log

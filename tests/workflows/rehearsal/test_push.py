@@ -1,0 +1,27 @@
+"""Rehearse ci.yml on a push to main: freshness check, then the tests."""
+
+from __future__ import annotations
+
+from tests.workflows.rehearsal.act import Rehearsal
+
+# The rehearsed `make test` runs the fast suite: the full one (this rehearsal included) is
+# what is running it.
+FAST_SUITE = {"PYTEST_ADDOPTS": "-m 'not slow and not container and not rehearsal' -q"}
+
+
+def test_push_to_main_checks_freshness_then_runs_the_tests(rehearsal: Rehearsal) -> None:
+    run = rehearsal.run(
+        "push",
+        "ci.yml",
+        {"ref": "refs/heads/main", "after": rehearsal.sha("main")},
+        branch="main",
+        secrets={"GITHUB_TOKEN": "rehearsal-token"},
+        env=FAST_SUITE,
+    )
+    assert run.jobs == {"tests": "succeeded"}, run.log[-4000:]
+    assert "dvc.lock and the committed results are fresh" in run.log
+    assert run.log.index("results are fresh") < run.log.index(" passed")
+    assert "No findings to report" in run.log  # zizmor, through make test
+    assert "dvc push --run-cache" not in run.log  # no DVC remote credentials: nothing pushed
+    (checkout,) = run.called("checkout")
+    assert checkout["tokens"]["AWS_ACCESS_KEY_ID"] is False

@@ -1,0 +1,33 @@
+"""Rehearse monitor.yml on its schedule: a drifted, labelled batch → an issue and a retraining PR."""
+
+from __future__ import annotations
+
+from tests.workflows.rehearsal.act import Rehearsal
+from tests.workflows.rehearsal.conftest import BATCH
+
+
+def test_schedule_finds_drift_opens_an_issue_and_a_retraining_pr(rehearsal: Rehearsal) -> None:
+    run = rehearsal.run(
+        "schedule",
+        "monitor.yml",
+        {"schedule": "17 6 * * *"},
+        branch="main",
+        secrets={"GITHUB_TOKEN": "rehearsal-token"},
+    )
+    assert run.jobs == {
+        "drift check": "succeeded",
+        "drift issue": "succeeded",
+        "retraining pull request": "succeeded",
+    }, run.log[-4000:]
+    assert (rehearsal.root / "artifacts" / "drift-report" / "drift.html").is_file()
+    issue = next(c for c in run.called("gh") if c["argv"][:2] == ["issue", "create"])
+    assert "Data drift in production" in issue["argv"]
+    assert "| column |" in issue["body"]
+    assert issue["tokens"]["GH_TOKEN"] is True
+    (pr,) = run.called("cml")
+    assert pr["argv"][:2] == ["pr", "create"]
+    assert pr["options"]["branch"] == f"retrain/{BATCH}"
+    changed = set(pr["changed"])
+    assert {"dvc.lock", "params.yaml", "data/external/training.parquet.dvc"} <= changed
+    assert "production" in pr["body"]  # the new model compared with production
+    assert "| metric |" in pr["body"]
