@@ -2,6 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
+# The suite runs the same locally and inside a GitHub job (ci.yml runs `make test`): GitHub's
+# context would change what the code under test records (GITHUB_SHA in a bento) and how typer
+# prints help (colour forced under GITHUB_ACTIONS). Tests that need a variable set it themselves.
+# This runs before anything imports typer.
+for _name in [n for n in os.environ if n.startswith(("GITHUB_", "RUNNER_"))]:
+    del os.environ[_name]
+for _name in ("FORCE_COLOR", "PY_COLORS"):
+    os.environ.pop(_name, None)
+
 import copy
 from pathlib import Path
 from typing import Any

@@ -43,8 +43,13 @@ ACTIONS = {
 JOB_END = re.compile(
     r"^\[(?P<workflow>[^/\]]+)/(?P<job>[^\]]+)\] 🏁  Job (?P<result>succeeded|failed)"
 )
-# What the machine's processes may see of the outer environment: no venv, no pytest, no tokens.
-PASSED_ENV = ("HOME", "LANG", "LC_ALL", "TERM", "TMPDIR", "UV_CACHE_DIR", "UV_PYTHON")
+# The machine's own settings (certificates, proxies, caches) pass; what this test run or a real
+# workflow would set does not: no venv, no pytest, no GitHub context, no tokens.
+HIDDEN_ENV = re.compile(
+    r"^(VIRTUAL_ENV|PYTHONPATH|PYTEST_\w*|COV_CORE_\w*|GITHUB_\w*|RUNNER_\w*|ACTIONS_\w*|CI"
+    r"|GH_TOKEN|REPO_TOKEN|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN"
+    r"|BENTOML_\w*|MLGATE_\w*|CONTAINER_ENGINE|DVC_\w*|BATCH\w*|MAKEFLAGS|MAKELEVEL|MFLAGS)$"
+)
 
 
 def act_binary() -> str:
@@ -145,11 +150,12 @@ class Rehearsal:
             name = action.split("@")[0]
             assert name in ACTIONS, f"{action}: no stand-in in {STANDINS} (add one to ACTIONS)"
             command += ["--local-repository", f"{action}={STANDINS / ACTIONS[name]}"]
-        machine_env = {k: os.environ[k] for k in PASSED_ENV if k in os.environ}
+        machine_env = {k: v for k, v in os.environ.items() if not HIDDEN_ENV.match(k)}
         machine_env |= {
             "PATH": machine_path(),
             "XDG_CACHE_HOME": str(self.root),  # act's workspaces: $REHEARSAL_DIR/act/<hash>/
             "REHEARSAL_DIR": str(self.root),
+            "REHEARSAL_STANDINS": str(STANDINS),
             "DVC_NO_ANALYTICS": "1",
         } | (env or {})
         done = subprocess.run(
