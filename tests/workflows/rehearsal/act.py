@@ -168,6 +168,6 @@ class Rehearsal:
         )
         log = done.stdout + done.stderr
         (self.root / f"{event}-{workflow}-{branch}.log").write_text(log)
-        jobs = {m["job"]: m["result"] for m in map(JOB_END.match, log.splitlines()) if m}
+        jobs = {m["job"].strip(): m["result"] for m in map(JOB_END.match, log.splitlines()) if m}
         calls = [json.loads(p.read_text()) for p in sorted((self.root / "calls").glob("*.json"))]
         return Run(done.returncode, log, jobs, calls)
