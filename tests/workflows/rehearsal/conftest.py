@@ -18,13 +18,6 @@ from tests.workflows.rehearsal.act import Rehearsal
 BATCH = "2026-11-01"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "rehearsal" in item.nodeid:
-            item.add_marker(pytest.mark.rehearsal)
-            item.add_marker(pytest.mark.slow)
-
-
 @pytest.fixture(scope="session")
 def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Rehearsal:
     if os.environ.get("REHEARSAL_DIR"):

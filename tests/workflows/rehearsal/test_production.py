@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.workflows.rehearsal.act import Rehearsal
+
+pytestmark = [pytest.mark.slow, pytest.mark.rehearsal]
 
 
 def test_push_to_production_builds_tests_and_publishes_the_image(rehearsal: Rehearsal) -> None:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.workflows.rehearsal.act import REPOSITORY, Rehearsal
+
+pytestmark = [pytest.mark.slow, pytest.mark.rehearsal]
 
 
 def pull_request(rehearsal: Rehearsal, head_repo: str) -> dict[str, Any]:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.workflows.rehearsal.act import Rehearsal
+
+pytestmark = [pytest.mark.slow, pytest.mark.rehearsal]
 
 # The rehearsed `make test` runs the fast suite: the full one (this rehearsal included) is
 # what is running it.

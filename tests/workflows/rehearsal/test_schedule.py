@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.workflows.rehearsal.act import Rehearsal
 from tests.workflows.rehearsal.conftest import BATCH
+
+pytestmark = [pytest.mark.slow, pytest.mark.rehearsal]
 
 
 def test_schedule_finds_drift_opens_an_issue_and_a_retraining_pr(rehearsal: Rehearsal) -> None:
