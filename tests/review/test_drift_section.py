@@ -43,3 +43,9 @@ def test_no_drift_and_a_first_review() -> None:
     text = drift_section(None, summary([]), None)
     assert text.startswith("### Drift\n\n🟢 no drift: 0/3 columns drifted")
     assert "| column |" not in text
+
+
+def test_column_names_stay_inert_code() -> None:
+    text = drift_section(None, summary(["a|b", "c`d"], ("a|b", "c`d")), None)
+    assert "| `a\\|b` |" in text
+    assert "| `` c`d `` |" in text

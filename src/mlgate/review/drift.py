@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from mlgate.review.render import _code
+
 
 def _drifted(summary: Mapping[str, Any] | None) -> set[str]:
     return set(summary.get("drifted_columns", [])) if summary else set()
@@ -30,7 +32,7 @@ def drift_section(
         for name in shown:
             column = columns.get(name, {})
             rows.append(
-                f"| `{name.replace('|', '/')}` | {column.get('method', '—')} | "
+                f"| {_code(name)} | {column.get('method', '—')} | "
                 f"{column.get('statistic', float('nan')):.4f} | {column.get('threshold', '—')} | "
                 f"{'drifted' if name in now else 'ok'} | "
                 f"{'—' if base is None else ('drifted' if name in before else 'ok')} |"
