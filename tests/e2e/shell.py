@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
@@ -16,20 +17,43 @@ GIT_IDENTITY = {
 }
 
 
-def attempt(folder: Path, *command: str) -> subprocess.CompletedProcess[str]:
-    """Run a command and return its result, whatever the exit status."""
-    env = {
+def attempt(
+    folder: Path,
+    *command: str,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run a command and return its result, whatever the exit status.
+
+    `env` adds to (or overrides) the inherited environment; past `timeout` seconds the command is
+    killed and the test fails with subprocess.TimeoutExpired.
+    """
+    environment = {
         **os.environ,
         **GIT_IDENTITY,
         "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
         "DVC_NO_ANALYTICS": "1",
+        **(env or {}),
     }
-    return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        command,
+        cwd=folder,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )
 
 
-def sh(folder: Path, *command: str) -> str:
+def sh(
+    folder: Path,
+    *command: str,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+) -> str:
     """Run a command that must succeed; return its combined output."""
-    completed = attempt(folder, *command)
+    completed = attempt(folder, *command, env=env, timeout=timeout)
     assert completed.returncode == 0, f"{command} failed:\n{completed.stdout}\n{completed.stderr}"
     return completed.stdout + completed.stderr
 
