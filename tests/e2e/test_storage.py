@@ -255,6 +255,21 @@ def test_push_to_a_broken_remote_names_the_problem_and_changes_nothing(
     assert sh(project, "git", "status", "--porcelain") == ""
 
 
+def test_status_cloud_names_what_a_forbidden_pull_does_not(
+    broken: BrokenRemote, clone: Path
+) -> None:
+    """S3 answers a HEAD request (pull's first) with a bare 403; `dvc status --cloud` lists the
+    remote like push does, so it names the cause: unknown key, wrong secret, missing bucket."""
+    use_remote(clone, broken.url, broken.endpoint)
+    status = attempt(
+        clone, "dvc", "status", "--cloud", env=broken.credentials, timeout=DVC_TIMEOUT_S
+    )
+    assert status.returncode != 0
+    for phrase in broken.push_says:
+        assert phrase in status.stderr
+    assert sh(clone, "git", "status", "--porcelain") == ""
+
+
 def test_ci_reproduce_with_a_broken_remote_warns_then_reproduces_everything(
     broken: BrokenRemote, clone: Path
 ) -> None:
