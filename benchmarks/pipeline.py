@@ -1,5 +1,7 @@
 """Benchmark the pipeline as a forker meets it: full and no-op `dvc repro`, `mlgate --help`, and
-the pull-request review (`mlgate report` + `mlgate gate`).
+the pull-request review (`mlgate report` + `mlgate gate`). The no-op `dvc repro` is also timed
+against a bare DVC toy pipeline with the same number of stages (benchmarks/toy.py), alternating
+the two, and reported as a ratio.
 
 Runs in a temporary git copy of the project so the working tree is never touched.
 Writes medians and every sample to the JSON file given by --out.
@@ -18,6 +20,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from toy import stage_count, write_toy
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -70,6 +75,26 @@ def review_samples(project: Path, repeats: int) -> list[float]:
     return samples
 
 
+def toy_repo(folder: Path, stages: int) -> None:
+    """A git + DVC repository holding the toy pipeline, reproduced once."""
+    write_toy(folder, stages)
+    run(folder, "git", "init", "-q", "-b", "main")
+    run(folder, "dvc", "init", "-q")
+    run(folder, "dvc", "repro")
+    run(folder, "git", "add", "-A")
+    run(folder, "git", "commit", "-q", "-m", "toy")
+
+
+def noop_against_toy(project: Path, toy: Path, repeats: int) -> tuple[list[float], list[float]]:
+    """No-op `dvc repro` in the project and in the toy, alternating (same machine state)."""
+    run(toy, "dvc", "repro")  # warm-up
+    template, bare = [], []
+    for _ in range(repeats):
+        template.append(run(project, "dvc", "repro"))
+        bare.append(run(toy, "dvc", "repro"))
+    return template, bare
+
+
 def summary(samples: list[float]) -> dict[str, object]:
     return {
         "median_s": round(statistics.median(samples), 3),
@@ -89,6 +114,11 @@ def main() -> None:
         run(project, "dvc", "repro")  # warm-up: .pyc files, DVC's state database
         full = [run(project, "dvc", "repro", "--force") for _ in range(args.repeats)]
         noop = [run(project, "dvc", "repro") for _ in range(args.repeats + 2)]
+        stages = stage_count(project / "dvc.yaml")
+        toy_repo(Path(scratch) / "toy", stages)
+        noop_template, noop_toy = noop_against_toy(
+            project, Path(scratch) / "toy", max(args.repeats, 5)
+        )
         help_ = [run(project, "mlgate", "--help") for _ in range(10)]
         review = review_samples(project, args.repeats)
 
@@ -100,9 +130,22 @@ def main() -> None:
         },
         "full_pipeline_dvc_repro_force": summary(full),
         "noop_dvc_repro": summary(noop),
+        "noop_vs_dvc_toy": {
+            "stages": stages,
+            "template": summary(noop_template),
+            "dvc_toy": summary(noop_toy),
+            "ratio": round(statistics.median(noop_template) / statistics.median(noop_toy), 2),
+            "ratio_at_most_1_3": statistics.median(noop_template)
+            <= 1.3 * statistics.median(noop_toy),
+        },
         "mlgate_help": summary(help_),
         "review_report_plus_gate": summary(review),
-        "targets": {"full_pipeline_s": 30.0, "review_report_plus_gate_s": 10.0},
+        "targets": {
+            "full_pipeline_s": 30.0,
+            "full_pipeline_met": statistics.median(full) <= 30.0,
+            "noop_vs_dvc_toy_ratio": 1.3,
+            "review_report_plus_gate_s": 10.0,
+        },
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
@@ -113,6 +156,8 @@ def main() -> None:
         "review_report_plus_gate",
     ):
         print(f"{name:32s} median {result[name]['median_s']:.3f} s")  # type: ignore[index]
+    toy = result["noop_vs_dvc_toy"]
+    print(f"no-op repro vs DVC toy ({stages} stages): ratio {toy['ratio']}")  # type: ignore[index]
     print(f"written to {args.out}")
 
 
