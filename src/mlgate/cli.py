@@ -262,6 +262,7 @@ def evaluate(params: ParamsOption = PARAMS) -> None:
             schema,
             positive_label=resolve_positive_label(schema.labels, config.data.positive_label),
             importance_repeats=config.model.importance_repeats,
+            importance_max_rows=config.model.importance_max_rows,
             seed=config.data.seed,
         )
         png = render_importance_png(result.importance)

@@ -112,6 +112,15 @@ class ModelConfig(_Strict):
     preprocessing: PreprocessingConfig = PreprocessingConfig()
     baseline: Literal["prior", "most_frequent", "stratified", "uniform"] = "prior"
     importance_repeats: int = Field(default=5, ge=1, le=100)
+    importance_max_rows: int | None = Field(default=20_000, ge=100)
+    fit_jobs: int = Field(default=1)
+
+    @field_validator("fit_jobs")
+    @classmethod
+    def _cores(cls, value: int) -> int:
+        if value == 0 or value < -1:
+            raise ValueError(f"expected a number of CPU cores >= 1, or -1 for all; got {value}")
+        return value
 
     @field_validator("estimator")
     @classmethod

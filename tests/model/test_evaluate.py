@@ -108,3 +108,29 @@ def test_importance_png_is_a_deterministic_png() -> None:
     first = render_importance_png(importance)
     assert first.startswith(b"\x89PNG\r\n\x1a\n")
     assert render_importance_png(importance) == first
+
+
+def test_importance_uses_a_seeded_sample_of_a_big_test_split(
+    evaluation_inputs: tuple,  # type: ignore[type-arg]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sklearn.inspection
+
+    model, _, test, schema = evaluation_inputs
+    seen: list[pd.Index] = []
+    real = sklearn.inspection.permutation_importance
+
+    def spy(estimator, features, target, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(features.index)
+        return real(estimator, features, target, **kwargs)
+
+    monkeypatch.setattr(sklearn.inspection, "permutation_importance", spy)
+    from mlgate.model.evaluate import permutation_importance_by_feature
+
+    first = permutation_importance_by_feature(model, test, schema, 1, seed=3, max_rows=40)
+    permutation_importance_by_feature(model, test, schema, 1, seed=3, max_rows=40)
+    permutation_importance_by_feature(model, test, schema, 1, seed=3, max_rows=None)
+    assert len(seen[0]) == 40 < len(test)
+    assert list(seen[0]) == list(seen[1])  # seeded: the same rows every run
+    assert len(seen[2]) == len(test)
+    assert set(first) == set(schema.features)

@@ -56,3 +56,56 @@ def test_estimator_failing_to_fit_is_reported_as_config_error(custom_frame: pd.D
         ModelConfigError, match=r"model\.estimator: training .*CategoricalNB failed"
     ):
         train_model(train, SCHEMA, config)
+
+
+def test_fit_jobs_fits_in_parallel_and_saves_the_configured_n_jobs(
+    custom_frame: pd.DataFrame,
+) -> None:
+    from mlgate.model.persist import dump_model
+
+    train, _ = split_frame(custom_frame, SCHEMA, test_size=0.25, seed=0)
+    config = {
+        "estimator": "sklearn.ensemble.RandomForestClassifier",
+        "params": {"n_estimators": 20, "random_state": 0, "n_jobs": 1},
+    }
+    parallel = train_model(train, SCHEMA, ModelConfig.model_validate({**config, "fit_jobs": 2}))
+    serial = train_model(train, SCHEMA, ModelConfig.model_validate({**config, "fit_jobs": 1}))
+    assert parallel.named_steps["estimator"].n_jobs == 1
+    assert dump_model(parallel) == dump_model(serial)  # the same model, byte for byte
+
+
+def test_fit_jobs_restores_n_jobs_when_fitting_fails() -> None:
+    from sklearn.ensemble import RandomForestClassifier
+
+    from mlgate.model.train import _fitting_on
+
+    estimator = RandomForestClassifier(n_jobs=1)
+    during: list[int] = []
+
+    def failing_fit() -> None:
+        with _fitting_on(estimator, -1):
+            during.append(estimator.n_jobs)
+            raise RuntimeError("fit failed")
+
+    with pytest.raises(RuntimeError, match="fit failed"):
+        failing_fit()
+    assert during == [-1]
+    assert estimator.n_jobs == 1
+
+
+def test_fit_jobs_is_ignored_by_estimators_without_n_jobs(custom_frame: pd.DataFrame) -> None:
+    train, _ = split_frame(custom_frame, SCHEMA, test_size=0.25, seed=0)
+    config = ModelConfig.model_validate(
+        {"estimator": "sklearn.tree.DecisionTreeClassifier", "fit_jobs": -1}
+    )
+    assert "n_jobs" not in train_model(train, SCHEMA, config).named_steps["estimator"].get_params()
+
+
+@pytest.mark.parametrize("cores", [0, -2])
+def test_fit_jobs_must_be_a_core_count(cores: int) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="fit_jobs"):
+        ModelConfig.model_validate(
+            {"estimator": "sklearn.tree.DecisionTreeClassifier", "fit_jobs": cores}
+        )
