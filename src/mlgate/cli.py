@@ -280,6 +280,15 @@ def evaluate(params: ParamsOption = PARAMS) -> None:
     )
 
 
+@app.command()
+@_reports_errors
+def card(params: ParamsOption = PARAMS) -> None:
+    """The model card (reports/model_card.md) and per-slice scores (reports/slices.json)."""
+    from mlgate.cli_card import run_card
+
+    run_card(params)
+
+
 BaseOption = Annotated[
     str,
     typer.Option(
