@@ -280,6 +280,15 @@ def evaluate(params: ParamsOption = PARAMS) -> None:
     )
 
 
+@app.command()
+@_reports_errors
+def card(params: ParamsOption = PARAMS) -> None:
+    """The model card (reports/model_card.md) and per-slice scores (reports/slices.json)."""
+    from mlgate.cli_card import run_card
+
+    run_card(params)
+
+
 BaseOption = Annotated[
     str,
     typer.Option(
@@ -348,6 +357,7 @@ def _verdict(
     gates_from: str,
 ) -> GateVerdict:
     """The gate verdict, from the gates of the base (default) or of the workspace."""
+    from mlgate.cli_card import slices_for_gates
     from mlgate.review.collect import read_base_gates
     from mlgate.review.gates import judge
 
@@ -360,6 +370,7 @@ def _verdict(
         workspace_label=f"`{name}` in this workspace",
         base_label=f"`{name}` at `{base.name}` ({base.short})",
         base_has_none=gates_from == "base" and base_gates is None,
+        slices=slices_for_gates(config.gates, base_gates),
     )
 
 
@@ -418,7 +429,11 @@ def report(
     params: ParamsOption = PARAMS,
 ) -> None:
     """Markdown review of the workspace against BASE: gate, metrics, params, data and plots."""
+    import os
+
+    from mlgate.cli_card import SLICES
     from mlgate.files import json_bytes, write_bytes_atomic
+    from mlgate.review.card import card_section, card_url
     from mlgate.review.collect import collect_comparison
     from mlgate.review.drift import drift_section
     from mlgate.review.plots import render_confusion_png, render_roc_png
@@ -466,9 +481,13 @@ def report(
         _json_in_workspace(Path("reports/drift.json")),
         f"[this run's artifacts]({links.artifact_url})" if links.artifact_url else None,
     )
-    markdown = render_review(
-        comparison, verdict, plots=mode, links=links, extra_sections=(drift,) if drift else ()
+    card_part = card_section(
+        _json_at(repo, base_revision, SLICES.as_posix()),
+        _json_in_workspace(SLICES),
+        card_url(head.sha, os.environ, dirty),
     )
+    extra = tuple(section for section in (drift, card_part) if section)
+    markdown = render_review(comparison, verdict, plots=mode, links=links, extra_sections=extra)
     for path, data in files.items():
         write_bytes_atomic(path, data)
     write_bytes_atomic(out, markdown.encode())
@@ -484,6 +503,7 @@ def gate(
     params: ParamsOption = PARAMS,
 ) -> None:
     """Check the workspace's metrics against the gates; exit 1 if any gate fails."""
+    from rich.markup import escape
     from rich.table import Table
 
     from mlgate.files import write_json
@@ -517,7 +537,7 @@ def gate(
             result.score,
             result.requirement,
             styles[result.status],
-            result.detail,
+            escape(result.detail),  # slice names come from the data
         )
     console.print(table)
     console.print(f"gates from {verdict.source.replace('`', '')}")

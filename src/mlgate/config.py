@@ -6,7 +6,9 @@ key named.
 
 from __future__ import annotations
 
+import math
 import re
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -24,7 +26,7 @@ from pydantic import (
 )
 
 from mlgate.errors import ConfigError
-from mlgate.model.scores import ScoreName
+from mlgate.model.scores import ScoreName, direction_of
 
 
 def _not_a_yaml_boolean(value: object) -> object:
@@ -165,6 +167,34 @@ class Tolerance(_Strict):
         return f"{self.amount * 100:g}%" if self.relative else f"{self.amount:g}"
 
 
+class WorstSliceGate(_Strict):
+    """A floor (a ceiling for log_loss) on the worst ranked slice of the test split, as the card
+    stage writes the slices in reports/slices.json."""
+
+    metric: ScoreName = "accuracy"
+    min: FiniteFloat | None = Field(default=None, description="floor, for higher-is-better scores")
+    max: FiniteFloat | None = Field(default=None, description="ceiling, for log_loss")
+
+    @model_validator(mode="after")
+    def _one_limit_in_the_metrics_direction(self) -> WorstSliceGate:
+        lower_is_better = direction_of(self.metric) == "lower"
+        wanted, other = ("max", "min") if lower_is_better else ("min", "max")
+        if getattr(self, other) is not None:
+            better = "lower" if lower_is_better else "higher"
+            raise ValueError(f"{self.metric} is better {better}: set `{wanted}`, not `{other}`")
+        if getattr(self, wanted) is None:
+            raise ValueError(
+                f"set `{wanted}`, the limit the worst slice's {self.metric} must reach"
+            )
+        return self
+
+    @property
+    def limit(self) -> float:
+        value = self.max if direction_of(self.metric) == "lower" else self.min
+        assert value is not None  # checked above
+        return value
+
+
 class GatesConfig(_Strict):
     """The quality gate a pull request must pass; every rule knows which way is better."""
 
@@ -177,6 +207,9 @@ class GatesConfig(_Strict):
     )
     baseline_margin: dict[ScoreName, FiniteFloat] = Field(
         default_factory=dict, description="how far the model must beat the dummy baseline"
+    )
+    worst_slice: WorstSliceGate | None = Field(
+        default=None, description="limit on the worst ranked slice (reports/slices.json); off: null"
     )
 
     @field_validator("baseline_margin")
@@ -254,6 +287,56 @@ class DriftConfig(_Strict):
     sampling: DriftSampling = DriftSampling()
 
 
+MIN_BINS, MAX_BINS = 2, 20
+NonEmptyText = Annotated[str, Field(min_length=1)]
+
+
+class NumericBins(_Strict):
+    """How a numeric feature is sliced: quantile bins of the training split, or cut points."""
+
+    quantiles: int | None = None
+    edges: tuple[float, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_count_or_edges(cls, value: object) -> object:
+        expected = (
+            f"expected a number of quantile bins ({MIN_BINS} to {MAX_BINS}) or a list of "
+            "increasing cut points like [12, 15]"
+        )
+        if isinstance(value, bool) or not isinstance(value, int | list | tuple):
+            raise ValueError(expected)
+        if isinstance(value, int):
+            if not MIN_BINS <= value <= MAX_BINS:
+                raise ValueError(expected)
+            return {"quantiles": value}
+        numbers = [v for v in value if isinstance(v, int | float) and not isinstance(v, bool)]
+        if not value or len(numbers) != len(value) or not all(map(math.isfinite, numbers)):
+            raise ValueError(expected)
+        if any(later <= earlier for earlier, later in pairwise(numbers)):
+            raise ValueError(f"cut points must increase strictly; {expected}")
+        return {"edges": tuple(float(v) for v in numbers)}
+
+
+class SliceSettings(_Strict):
+    """Which slices of the test split the model card scores, and how the worst one is found."""
+
+    numeric_bins: dict[str, NumericBins] = Field(
+        default_factory=dict, description="numeric feature: quantile bins, or a list of cut points"
+    )
+    min_rows: int = Field(default=10, ge=1, description="smaller slices are listed, not ranked")
+    metric: ScoreName = Field(default="accuracy", description="the score that ranks slices")
+
+
+class CardConfig(_Strict):
+    """The model card (reports/model_card.md): who owns the model and what it is for."""
+
+    owner: NonEmptyText | None = Field(default=None, description="who answers for the model")
+    intended_use: NonEmptyText | None = Field(default=None, description="what it is (not) for")
+    limitations: tuple[NonEmptyText, ...] = Field(default=(), description="known limitations")
+    slices: SliceSettings = SliceSettings()
+
+
 class Params(_Strict):
     """The whole of params.yaml."""
 
@@ -263,6 +346,7 @@ class Params(_Strict):
     review: ReviewConfig = ReviewConfig()
     serving: ServingConfig = ServingConfig()
     drift: DriftConfig = DriftConfig()
+    card: CardConfig = CardConfig()
 
 
 def _describe(error: dict[str, Any], prefix: str = "") -> str:
