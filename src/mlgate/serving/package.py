@@ -80,10 +80,15 @@ def serving_metadata(
     metrics: Mapping[str, Any],
     digest: str,
     config: ServingConfig,
+    registry_version: str | None = None,
 ) -> dict[str, Any]:
-    """What `/metadata` answers, fixed when the model is packaged."""
+    """What `/metadata` answers, fixed when the model is packaged.
+
+    `registry_version` is the model's registered version (`model@vX.Y.Z`), None when unregistered.
+    """
     return {
         "model_version": model_version,
+        "registry_version": registry_version,
         "estimator": estimator,
         "git_sha": git_sha,
         "git_branch": git_branch,
