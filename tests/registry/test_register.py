@@ -50,8 +50,7 @@ def test_a_params_change_is_a_minor_bump(project: Project) -> None:
     assert project.tags() == ["model@v0.1.0", "model@v0.2.0"]
     message = tag_message(project, "model@v0.2.0")
     assert f"{MODEL} md5 {project.model}" in message
-    assert "minor: params: model.params.max_depth 8 → 12" in message
-    assert "(since v0.1.0)" in message
+    assert "Bump: minor since v0.1.0: params: model.params.max_depth 8 → 12" in message
 
 
 def test_a_data_change_is_a_minor_bump(project: Project) -> None:
@@ -60,7 +59,9 @@ def test_a_data_change_is_a_minor_bump(project: Project) -> None:
     project.commit("More training data")
     mlgate("registry", "register")
     assert "model@v0.2.0" in project.tags()
-    assert "minor: data: data/processed/train.parquet" in tag_message(project, "model@v0.2.0")
+    assert "minor since v0.1.0: data: data/processed/train.parquet" in tag_message(
+        project, "model@v0.2.0"
+    )
 
 
 def test_a_code_only_change_is_a_patch(project: Project) -> None:
@@ -69,7 +70,9 @@ def test_a_code_only_change_is_a_patch(project: Project) -> None:
     project.commit("Faster training code")
     result = mlgate("registry", "register")
     assert "model@v0.1.1" in project.tags(), result.output
-    assert "patch: code or dependencies changed" in tag_message(project, "model@v0.1.1")
+    assert "patch since v0.1.0: code or dependencies changed" in tag_message(
+        project, "model@v0.1.1"
+    )
 
 
 def test_bumps_follow_the_latest_version(project: Project) -> None:

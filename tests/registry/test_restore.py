@@ -71,4 +71,7 @@ def test_bump_names_each_changed_param_and_dataset() -> None:
 def test_bump_is_a_patch_when_only_the_model_changed() -> None:
     before = lineage(**{"model.params.max_depth": 8})
     after = Lineage("c2", "h2", ("train",), before.params, before.data)
-    assert bump_for(before, after).describe() == "patch: code or dependencies changed"
+    assert (
+        bump_for(before, after).describe("v1.0.0")
+        == "patch since v1.0.0: code or dependencies changed"
+    )

@@ -38,12 +38,12 @@ class Bump:
     kind: Literal["minor", "patch"]
     changes: tuple[str, ...]  # what changed, for people: "params: model.params.max_depth 8 → 12"
 
-    def describe(self) -> str:
+    def describe(self, since: str) -> str:
         if not self.changes:
-            return f"{self.kind}: code or dependencies changed"
+            return f"{self.kind} since {since}: code or dependencies changed"
         listed = "; ".join(self.changes[:LISTED])
         more = len(self.changes) - LISTED
-        return f"{self.kind}: {listed}" + (f"; and {more} more" if more > 0 else "")
+        return f"{self.kind} since {since}: {listed}" + (f"; and {more} more" if more > 0 else "")
 
 
 def parse_lock(text: bytes | str, origin: str) -> Stages:

@@ -75,7 +75,7 @@ def register_model(root: Path, artifact: Artifact, ref: str) -> Registered | Unc
     if previous.model_hash == current.model_hash:
         return Unchanged(latest.name, latest.commit, current.model_hash)
     bump = bump_for(previous, current)
-    reason = f"{bump.describe()} (since {latest.name})"
+    reason = bump.describe(since=latest.name)
     version = _bumped(latest.name, bump.kind)
     message = _register_message(artifact, version, current.model_hash, reason)
     tag = register(root, artifact.name, commit, bump=bump.kind, message=message)
