@@ -23,6 +23,12 @@ def test_a_rollback_branch_restores_the_model_and_dvc_has_nothing_to_do(tmp_path
     assert "registered model@v0.1.0" in sh(project, "mlgate", "registry", "register")
     sh(project, "git", "branch", "production")
     sh(project, "mlgate", "registry", "assign", "--stage", "production", "--ref", "production")
+    # The artifact declaration and GTO's tags are what `dvc artifacts get` resolves.
+    sh(project, "dvc", "push")
+    for selector in ("--stage=production", "--rev=v0.1.0"):
+        got = tmp_path / f"got{selector.split('=')[0]}.skops"
+        sh(tmp_path, "dvc", "artifacts", "get", str(project), "model", selector, "-o", str(got))
+        assert hashlib.md5(got.read_bytes()).hexdigest() == first
 
     params = project / "params.yaml"
     params.write_text(params.read_text().replace("max_depth: 8", "max_depth: 3", 1))
