@@ -202,3 +202,45 @@ def test_push_opens_the_pull_request_into_the_stage(
     assert f"Restored from commit `{released.sha('model@v0.1.0^{commit}')}`" in body
     assert "`model.params.max_depth`: `12` → `8`" in body
     assert "`reports/metrics.json`" in body
+
+
+def test_a_stage_added_since_the_version_cannot_be_rolled_back_by_lock(project: Project) -> None:
+    mlgate("registry", "register")
+    promote(project, "main", "production")
+    model = project.lock["stages"]["train"]["outs"][0]
+    project.lock["stages"]["card"] = {
+        "cmd": "mlgate card",
+        "deps": [dict(model)],
+        "outs": [{"path": "reports/model_card.md", "hash": "md5", "md5": "c" * 32, "size": 1}],
+    }
+    project.set_max_depth(12)
+    project.commit("A model card stage, and deeper trees")
+    mlgate("registry", "register")
+    next_second()
+    promote(project, "main", "production")
+    result = mlgate("rollback", "--stage", "production")
+    assert result.exit_code == 1
+    assert "stage(s) card read the model on production but did not exist at v0.1.0" in (
+        result.stderr
+    )
+    assert rollback_branches(project) == []
+
+
+def test_a_param_another_stage_reads_too_is_not_restored_behind_its_back(
+    project: Project,
+) -> None:
+    mlgate("registry", "register")
+    promote(project, "main", "production")
+    stages = project.lock["stages"]
+    stages["split"]["params"]["params.yaml"]["data.seed"] = 7  # read by split and evaluate
+    stages["evaluate"]["params"]["params.yaml"]["data.seed"] = 7
+    project.params = project.params.replace("seed: 42", "seed: 7", 1)
+    project.retrain()
+    project.commit("Another seed")
+    mlgate("registry", "register")
+    next_second()
+    promote(project, "main", "production")
+    result = mlgate("rollback", "--stage", "production")
+    assert result.exit_code == 1
+    assert "params: data.seed differs from v0.1.0 and stage 'split' reads it too" in result.stderr
+    assert rollback_branches(project) == []

@@ -167,8 +167,9 @@ def plan_rollback(
             f"--stage {stage}: {base_ref} already holds {artifact.name} {target.name} "
             f"(md5 {target_hash[:8]}); nothing to roll back"
         )
-    restored = downstream(version, model_stage(version, artifact.path, f"{LOCK} at {target.name}"))
-    _check_restorable(base, version, restored, target.name, base_ref)
+    producer = model_stage(version, artifact.path, f"{LOCK} at {target.name}")
+    restored = downstream(version, producer)
+    _check_restorable(base, version, producer, restored, target.name, base_ref)
     files: dict[str, bytes | None] = {}
     lock_text = _read(root, base_commit, LOCK)
     new_lock = replace_lock_entries(lock_text, _read(root, target.commit, LOCK), restored)
@@ -204,11 +205,15 @@ def _read(root: Path, commit: str, path: str) -> str:
 
 
 def _check_restorable(
-    base: Stages, version: Stages, restored: tuple[str, ...], name: str, base_ref: str
+    base: Stages,
+    version: Stages,
+    producer: str,
+    restored: tuple[str, ...],
+    name: str,
+    base_ref: str,
 ) -> None:
     """The restored entries must be fresh on the stage branch: same declarations, same inputs."""
-    first = restored[0]
-    later = set(downstream(base, first)) - set(restored) if first in base else set()
+    later = set(downstream(base, producer)) - set(restored) if producer in base else set()
     if later:
         raise RegistryError(
             f"stage(s) {', '.join(sorted(later))} read the model on {base_ref} but did not exist "
