@@ -22,6 +22,7 @@ from mlgate.errors import (
     ReviewError,
     SourceError,
 )
+from mlgate.registry.commands import add_registry_commands
 
 if TYPE_CHECKING:
     from dvc.repo import Repo
@@ -591,6 +592,7 @@ def bento(
 
     from mlgate.data.schema import ValidationReport
     from mlgate.files import read_bytes, read_json, read_parquet
+    from mlgate.registry.versions import registered_version_of_model
     from mlgate.serving.package import (
         build_bento,
         build_contract,
@@ -610,8 +612,10 @@ def bento(
         schema, read_parquet(TRAIN_SPLIT, "split"), report.null_fraction, config.serving
     )
     sha, branch = _git_identity()
+    model_hash = hashlib.md5(model_bytes).hexdigest()  # the hash dvc.lock records
     info = serving_metadata(
-        model_version=hashlib.md5(model_bytes).hexdigest(),  # the hash dvc.lock records
+        model_version=model_hash,
+        registry_version=registered_version_of_model(Path.cwd(), model_hash),
         estimator=config.model.estimator,
         git_sha=sha,
         git_branch=branch,
@@ -628,7 +632,8 @@ def bento(
         with _working("building the bento"):
             bento_tag = build_bento("src", model_tag, docker)
         _console().print(f"bento: {bento_tag}")
-    _done("bento", started, f"model {info['model_version'][:8]} from {sha[:7]} ({branch})")
+    registered = info["registry_version"] or "unregistered"
+    _done("bento", started, f"model {model_hash[:8]} ({registered}) from {sha[:7]} ({branch})")
 
 
 @app.command()
@@ -895,6 +900,9 @@ def promote(
         return
     url, new = open_pull_request(Path.cwd(), plan)
     console.print(f"{'opened' if new else 'already open'}: {url}")
+
+
+add_registry_commands(app)  # mlgate registry register|assign|show|version, mlgate rollback
 
 
 def main() -> None:
