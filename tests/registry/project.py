@@ -102,12 +102,15 @@ class Project:
         return md5
 
     def set_max_depth(self, depth: int) -> None:
-        """Edit model.params.max_depth in params.yaml and in train's recorded params."""
+        """Edit model.params.max_depth in params.yaml and in every stage's recorded params."""
         recorded = self.lock["stages"]["train"]["params"]["params.yaml"]["model.params"]
         self.params = self.params.replace(
             f"max_depth: {recorded['max_depth']}", f"max_depth: {depth}", 1
         )
-        recorded["max_depth"] = depth
+        for stage in self.lock["stages"].values():
+            readings = stage.get("params", {}).get("params.yaml", {})
+            if "model.params" in readings:  # train, and the card stage that reports them
+                readings["model.params"]["max_depth"] = depth
         self.retrain()
 
     def change_data(self) -> None:

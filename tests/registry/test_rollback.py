@@ -208,19 +208,19 @@ def test_a_stage_added_since_the_version_cannot_be_rolled_back_by_lock(project: 
     mlgate("registry", "register")
     promote(project, "main", "production")
     model = project.lock["stages"]["train"]["outs"][0]
-    project.lock["stages"]["card"] = {
-        "cmd": "mlgate card",
+    project.lock["stages"]["explain"] = {
+        "cmd": "mlgate explain",
         "deps": [dict(model)],
-        "outs": [{"path": "reports/model_card.md", "hash": "md5", "md5": "c" * 32, "size": 1}],
+        "outs": [{"path": "reports/explain.md", "hash": "md5", "md5": "c" * 32, "size": 1}],
     }
     project.set_max_depth(12)
-    project.commit("A model card stage, and deeper trees")
+    project.commit("A new stage reading the model, and deeper trees")
     mlgate("registry", "register")
     next_second()
     promote(project, "main", "production")
     result = mlgate("rollback", "--stage", "production")
     assert result.exit_code == 1
-    assert "stage(s) card read the model on production but did not exist at v0.1.0" in (
+    assert "stage(s) explain read the model on production but did not exist at v0.1.0" in (
         result.stderr
     )
     assert rollback_branches(project) == []

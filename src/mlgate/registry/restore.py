@@ -69,6 +69,7 @@ def restore_params(text: str, values: Mapping[str, Any], origin: str) -> str:
     yaml = YAML()
     yaml.preserve_quotes = True
     yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)  # block lists as params.yaml writes them
     yaml.representer.add_representer(type(None), _null)  # `key: null`, as people write it
     document = yaml.load(text)
     if not isinstance(document, CommentedMap):
