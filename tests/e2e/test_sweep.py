@@ -113,6 +113,13 @@ def test_branch_holds_the_best_experiment_on_top_of_head(
     assert {"params.yaml", "dvc.lock", "reports/metrics.json"} <= changed
 
 
+def test_the_branch_is_up_to_date_for_dvc(fork: Path) -> None:
+    """Checked out, the best experiment's branch needs no `dvc repro`: it can go straight to a PR."""
+    sh(fork, "git", "checkout", "-q", "best-model")
+    sh(fork, "dvc", "checkout")
+    assert "Data and pipelines are up to date" in sh(fork, "dvc", "status")
+
+
 def test_sweep_leaves_the_workspace_as_it_was(
     swept: tuple[Path, int, dict[str, Any], str],
 ) -> None:
