@@ -902,6 +902,32 @@ def promote(
     console.print(f"{'opened' if new else 'already open'}: {url}")
 
 
+@app.command()
+@_reports_errors
+def sweep(
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="experiments run at a time (default: sweep.jobs)"),
+    ] = None,
+    branch: Annotated[
+        str | None,
+        typer.Option(help="make the best experiment this git branch (dvc exp branch), for a PR"),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="print the experiments and commands; queue nothing")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print the ranking as JSON")] = False,
+) -> None:
+    """Run params.yaml's `sweep:` grid as DVC experiments, ranked by sweep.metric."""
+    from mlgate.sweep import sweep_command
+
+    status = sweep_command(
+        PARAMS, jobs, branch, dry_run, as_json, METRICS.as_posix(), _console(), _console(True)
+    )
+    if status:
+        raise typer.Exit(status)
+
+
 add_registry_commands(app)  # mlgate registry register|assign|show|version, mlgate rollback
 
 

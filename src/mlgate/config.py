@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import math
 import re
-from itertools import pairwise
+from itertools import pairwise, product
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -337,6 +338,86 @@ class CardConfig(_Strict):
     slices: SliceSettings = SliceSettings()
 
 
+MAX_SWEEP_EXPERIMENTS = 64
+_PARAM_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*$")
+
+
+def _param_key(key: str) -> str:
+    if not _PARAM_KEY.match(key):
+        raise ValueError("expected a dotted params.yaml key like model.params.max_depth")
+    return key
+
+
+def _grid_value_problem(value: object, nested: bool = False) -> str | None:
+    """Why a grid value cannot be set with `dvc exp run -S` (None: it can)."""
+    if value is None or isinstance(value, bool | int):
+        return None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else "a number must be finite"
+    if isinstance(value, str):
+        return "'${' would be read as an interpolation" if "${" in value else None
+    if isinstance(value, list) and not nested:
+        return next(filter(None, (_grid_value_problem(item, nested=True) for item in value)), None)
+    return "expected a number, string, true/false, null or a list of those"
+
+
+def _grid_values(values: list[Any]) -> list[Any]:
+    for value in values:
+        problem = _grid_value_problem(value)
+        if problem:
+            raise ValueError(problem)
+    seen: list[Any] = []
+    for value in values:  # the same value twice would run the same experiment twice
+        if any(value == other and type(value) is type(other) for other in seen):
+            raise ValueError(f"{value!r} is listed twice")
+        seen.append(value)
+    return values
+
+
+class SweepConfig(_Strict):
+    """`mlgate sweep`: a grid of params.yaml values, each combination one DVC experiment.
+
+    Not a dependency of any stage: editing it re-runs nothing.
+    """
+
+    grid: dict[
+        Annotated[str, AfterValidator(_param_key)],
+        Annotated[list[Any], Field(min_length=1), AfterValidator(_grid_values)],
+    ] = Field(min_length=1, description="params.yaml key → the values to try")
+    jobs: int = Field(default=1, ge=1, le=64, description="experiments run at the same time")
+    metric: ScoreName = Field(default="roc_auc", description="the score that ranks experiments")
+
+    @field_validator("grid")
+    @classmethod
+    def _grid_is_small_enough(cls, grid: dict[str, list[Any]]) -> dict[str, list[Any]]:
+        size = math.prod(len(values) for values in grid.values())
+        if size > MAX_SWEEP_EXPERIMENTS:
+            shape = " × ".join(str(len(values)) for values in grid.values())
+            raise ValueError(
+                f"{size} experiments ({shape} values); at most {MAX_SWEEP_EXPERIMENTS} per sweep"
+            )
+        return grid
+
+    def combinations(self) -> list[dict[str, Any]]:
+        """Every combination of the grid, the first key varying slowest."""
+        keys = list(self.grid)
+        return [dict(zip(keys, values, strict=True)) for values in product(*self.grid.values())]
+
+
+def _sweep_key_problem(raw: dict[str, Any], key: str) -> str | None:
+    """Why `key` cannot be swept in this params.yaml (None: it can)."""
+    if key == "sweep" or key.startswith("sweep."):
+        return "the sweep cannot vary its own settings"
+    node: Any = raw
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return "not a key of params.yaml (a sweep varies keys the file has; add it first)"
+        node = node[part]
+    if isinstance(node, dict):
+        return "a section, not a value; sweep the keys inside it"
+    return None
+
+
 class Params(_Strict):
     """The whole of params.yaml."""
 
@@ -347,6 +428,7 @@ class Params(_Strict):
     serving: ServingConfig = ServingConfig()
     drift: DriftConfig = DriftConfig()
     card: CardConfig = CardConfig()
+    sweep: SweepConfig | None = None
 
 
 def _describe(error: dict[str, Any], prefix: str = "") -> str:
@@ -374,7 +456,13 @@ def _validated(model: type[M], raw: object, origin: str, prefix: str = "") -> M:
 
 def parse_params(raw: object, origin: str = "params.yaml") -> Params:
     """Validate an already-loaded mapping; every problem is reported, each with its key."""
-    return _validated(Params, raw, origin)
+    params = _validated(Params, raw, origin)
+    if params.sweep is not None and isinstance(raw, dict):
+        for key in params.sweep.grid:
+            problem = _sweep_key_problem(raw, key)
+            if problem:
+                raise ConfigError(f"{origin}: sweep.grid.{key}: {problem}")
+    return params
 
 
 def parse_gates(raw: object, origin: str) -> GatesConfig:
