@@ -422,7 +422,15 @@ def run_sweep(
         f"running {len(plan.experiments)} experiments, {plan.jobs} at a time: "
         f"{' '.join(plan.run_command())}"
     )
-    subprocess.run(plan.run_command(), cwd=root, stdout=_STDERR_FD, stderr=_STDERR_FD, check=False)
+    try:
+        subprocess.run(
+            plan.run_command(), cwd=root, stdout=_STDERR_FD, stderr=_STDERR_FD, check=False
+        )
+    except KeyboardInterrupt:
+        raise SweepError(
+            "interrupted; the queued experiments go on in the background: `dvc queue status` to "
+            "follow them, `dvc queue kill <name>` or `dvc queue remove --queued` to stop them"
+        ) from None
     seconds = time.perf_counter() - started
     show = json.loads(_dvc(root, "exp", "show", "--json", "--hide-workspace") or "[]")
     results = read_results(show, plan.experiments, plan.metric, metrics_file)
