@@ -307,6 +307,22 @@ def test_table_lists_ranked_then_failed_experiments_and_the_baseline() -> None:
     assert not outcome.ok
 
 
+def test_best_with_the_baselines_own_values_is_not_proposed() -> None:
+    show = _show(
+        _exp("s-1", "success", {"roc_auc": 0.95}, 2),
+        _exp("s-4", "success", {"roc_auc": 0.99}, 8),  # max_depth 8, as main has
+    )
+    planned = [PLANNED[0], PLANNED[3]]
+    plan = SweepPlan(tuple(planned), "roc_auc", "higher", 1)
+    ranked, unfinished = rank(read_results(show, planned, "roc_auc", METRICS), "roc_auc", "higher")
+    baseline = read_baseline(show, ["model.params.max_depth"], METRICS)
+    console = Console(width=120, record=True, color_system=None)
+    print_outcome(SweepOutcome(plan, ranked, unfinished, baseline, 1.0), console)
+    text = console.export_text()
+    assert "the best has the values main has: nothing to propose" in text
+    assert "dvc exp branch" not in text
+
+
 # ------------------------------------------------------------------ the command
 
 

@@ -422,7 +422,15 @@ def run_sweep(
         f"running {len(plan.experiments)} experiments, {plan.jobs} at a time: "
         f"{' '.join(plan.run_command())}"
     )
-    subprocess.run(plan.run_command(), cwd=root, stdout=_STDERR_FD, stderr=_STDERR_FD, check=False)
+    try:
+        subprocess.run(
+            plan.run_command(), cwd=root, stdout=_STDERR_FD, stderr=_STDERR_FD, check=False
+        )
+    except KeyboardInterrupt:
+        raise SweepError(
+            "interrupted; the queued experiments go on in the background: `dvc queue status` to "
+            "follow them, `dvc queue kill <name>` or `dvc queue remove --queued` to stop them"
+        ) from None
     seconds = time.perf_counter() - started
     show = json.loads(_dvc(root, "exp", "show", "--json", "--hide-workspace") or "[]")
     results = read_results(show, plan.experiments, plan.metric, metrics_file)
@@ -430,19 +438,25 @@ def run_sweep(
     keys = list(plan.experiments[0].values)
     after = _workspace_status(root)
     changed = tuple(line for line in after if line not in before)
+    baseline = read_baseline(show, keys, metrics_file)
     created = None
-    if branch and ranked and not unfinished:
+    if branch and ranked and not unfinished and not _is_baseline(ranked[0], baseline):
         _dvc(root, "exp", "branch", ranked[0].name, branch)
         created = branch
     return SweepOutcome(
         plan=plan,
         ranked=ranked,
         unfinished=unfinished,
-        baseline=read_baseline(show, keys, metrics_file),
+        baseline=baseline,
         seconds=seconds,
         branch=created,
         workspace_changed=changed,
     )
+
+
+def _is_baseline(best: ExperimentResult, baseline: ExperimentResult | None) -> bool:
+    """The best experiment runs HEAD's own values: its branch would propose nothing."""
+    return baseline is not None and dict(best.values) == dict(baseline.values)
 
 
 def load_plan(root: Path, params: Path, jobs: int | None) -> SweepPlan:
@@ -550,6 +564,11 @@ def print_outcome(outcome: SweepOutcome, console: Console) -> None:
             f"[green]✓[/] branch [bold]{branch}[/] holds {escape(best.name)}: `dvc push` (the "
             f"model), `git push -u origin {branch}`, then open the pull request"
         )
+    elif best is not None and _is_baseline(best, outcome.baseline):
+        assert outcome.baseline is not None
+        console.print(
+            f"the best has the values {escape(outcome.baseline.name)} has: nothing to propose"
+        )
     elif best is not None and not outcome.unfinished:
         console.print(f"to make it a PR: `dvc exp branch {escape(best.name)} <branch>`")
     if outcome.workspace_changed:
@@ -585,7 +604,10 @@ def sweep_command(
     else:
         print_outcome(outcome, out)
     if branch and not outcome.branch:
-        err.print(
-            f"[red]error:[/] no branch created: {len(outcome.unfinished)} experiment(s) failed"
-        )
+        if outcome.unfinished or not outcome.best:
+            err.print(
+                f"[red]error:[/] no branch created: {len(outcome.unfinished)} experiment(s) failed"
+            )
+        else:
+            err.print("no branch created: the best experiment changes nothing")
     return 0 if outcome.ok else 1

@@ -170,6 +170,15 @@ def test_a_failed_experiment_is_reported_and_no_branch_is_made(fork: Path) -> No
     assert sh(fork, "git", "status", "--porcelain", "--untracked-files=all") == ""
 
 
+def test_no_branch_when_the_best_is_what_head_already_has(fork: Path) -> None:
+    set_sweep(fork, {"grid": {"model.params.max_depth": [8]}}, "HEAD's own value only")
+    code, body, log = sweep(fork, "--branch", "nothing-new")
+    assert code == 0, log
+    assert body["branch"] is None
+    assert "no branch created: the best experiment changes nothing" in log
+    assert attempt(fork, "git", "rev-parse", "--verify", "--quiet", "nothing-new").returncode != 0
+
+
 def test_a_busy_queue_is_refused_before_queueing(fork: Path) -> None:
     sh(fork, "dvc", "exp", "run", "--queue", "--name", "someone-elses", "-S", "data.seed=1")
     done = attempt(fork, "mlgate", "sweep", timeout=TIMEOUT)
