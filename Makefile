@@ -219,8 +219,8 @@ bench: run ## Benchmarks (pipeline vs a DVC toy, review, scaling to 1M rows, ser
 	python benchmarks/drift.py --out reports/benchmarks/drift.json
 
 .PHONY: sweep
-sweep: setup ## Run params.yaml's sweep: grid as DVC experiments, ranked (JOBS=n, BRANCH=name for the best)
-	mlgate sweep $(if $(JOBS),--jobs $(JOBS)) $(if $(BRANCH),--branch $(BRANCH))
+sweep: setup ## Run params.yaml's sweep: grid as DVC experiments, ranked (JOBS=n; the best: BRANCH=name, or APPLY=1 into the workspace)
+	mlgate sweep $(if $(JOBS),--jobs $(JOBS)) $(if $(BRANCH),--branch $(BRANCH)) $(if $(APPLY),--apply)
 
 clean: ## Remove caches and the venv (not DVC data or the remote)
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

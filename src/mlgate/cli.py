@@ -917,12 +917,24 @@ def sweep(
         bool, typer.Option("--dry-run", help="print the experiments and commands; queue nothing")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print the ranking as JSON")] = False,
+    apply: Annotated[
+        bool,
+        typer.Option(help="put the best experiment into the workspace (dvc exp apply), for a PR"),
+    ] = False,
 ) -> None:
     """Run params.yaml's `sweep:` grid as DVC experiments, ranked by sweep.metric."""
     from mlgate.sweep import sweep_command
 
     status = sweep_command(
-        PARAMS, jobs, branch, dry_run, as_json, METRICS.as_posix(), _console(), _console(True)
+        PARAMS,
+        jobs,
+        branch,
+        dry_run,
+        as_json,
+        METRICS.as_posix(),
+        _console(),
+        _console(True),
+        apply,
     )
     if status:
         raise typer.Exit(status)

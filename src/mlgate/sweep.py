@@ -292,6 +292,7 @@ class SweepOutcome:
     seconds: float
     branch: str | None = None
     workspace_changed: tuple[str, ...] = ()
+    applied: str | None = None  # the experiment `dvc exp apply` put into the workspace
 
     @property
     def best(self) -> ExperimentResult | None:
@@ -321,6 +322,7 @@ class SweepOutcome:
             "failed": [entry(r) for r in self.unfinished],
             "baseline": entry(self.baseline) if self.baseline else None,
             "branch": self.branch,
+            "applied": self.applied,
             "workspace_changed": list(self.workspace_changed),
         }
 
@@ -410,8 +412,9 @@ def run_sweep(
     metrics_file: str,
     branch: str | None,
     log: Callable[[str], None],
+    apply: bool = False,
 ) -> SweepOutcome:
-    """Queue the plan, run the queue, read and rank the results, and branch the best."""
+    """Queue the plan, run the queue, read and rank the results; branch or apply the best."""
     _preflight(root)
     if branch:
         check_branch_name(root, branch)
@@ -443,6 +446,16 @@ def run_sweep(
     if branch and ranked and not unfinished and not _is_baseline(ranked[0], baseline):
         _dvc(root, "exp", "branch", ranked[0].name, branch)
         created = branch
+    applied = None
+    if (
+        apply
+        and ranked
+        and not unfinished
+        and not changed
+        and not _is_baseline(ranked[0], baseline)
+    ):
+        _dvc(root, "exp", "apply", ranked[0].name)  # for a PR from this workspace (train-remote)
+        applied = ranked[0].name
     return SweepOutcome(
         plan=plan,
         ranked=ranked,
@@ -451,6 +464,7 @@ def run_sweep(
         seconds=seconds,
         branch=created,
         workspace_changed=changed,
+        applied=applied,
     )
 
 
@@ -587,6 +601,7 @@ def sweep_command(
     metrics_file: str,
     out: Console,
     err: Console,
+    apply: bool = False,
 ) -> int:
     """`mlgate sweep`: the exit status (0 when every experiment succeeded)."""
     from rich.markup import escape
@@ -598,7 +613,9 @@ def sweep_command(
     if dry_run:
         print_plan(plan, out)
         return 0
-    outcome = run_sweep(root, plan, metrics_file, branch, lambda line: err.print(escape(line)))
+    outcome = run_sweep(
+        root, plan, metrics_file, branch, lambda line: err.print(escape(line)), apply
+    )
     if as_json:
         out.out(json.dumps(outcome.to_json_dict(), indent=2))
     else:
@@ -610,4 +627,11 @@ def sweep_command(
             )
         else:
             err.print("no branch created: the best experiment changes nothing")
+    if apply:
+        if outcome.applied:
+            err.print(f"applied {escape(outcome.applied)} to the workspace (dvc exp apply)")
+        elif outcome.ok and outcome.best:
+            err.print("nothing applied: the best experiment changes nothing")
+        else:
+            err.print("[red]error:[/] nothing applied: not every experiment succeeded")
     return 0 if outcome.ok else 1

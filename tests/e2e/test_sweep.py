@@ -150,6 +150,25 @@ def test_identical_second_sweep_restores_every_stage_from_the_run_cache(fork: Pa
     assert sh(fork, "git", "status", "--porcelain", "--untracked-files=all") == ""
 
 
+def test_apply_puts_the_best_experiment_into_the_workspace(fork: Path) -> None:
+    sh(fork, "git", "branch", "-D", "best-model")
+    code, body, log = sweep(fork, "--apply")  # the same grid: every stage from the run-cache
+    assert code == 0, log
+    best = body["ranked"][0]
+    assert body["applied"] == best["name"]
+    assert f"applied {best['name']} to the workspace" in log
+    params = yaml.safe_load((fork / "params.yaml").read_text())
+    for key, value in best["params"].items():
+        assert lookup(params, key) == value, key
+    metrics = json.loads((fork / "reports" / "metrics.json").read_text())
+    assert best["scores"]
+    for name, value in best["scores"].items():
+        assert metrics["model"][name] == pytest.approx(value), name
+    changed = sh(fork, "git", "status", "--porcelain").split()
+    assert {"dvc.lock", "params.yaml", "reports/metrics.json"} <= set(changed)
+    assert "up to date" in sh(fork, "dvc", "status")  # ready to commit as a PR
+
+
 def test_a_failed_experiment_is_reported_and_no_branch_is_made(fork: Path) -> None:
     # min_samples_leaf=0 passes the params schema (model.params is free-form) and fails in train
     grid = {"model.params.max_depth": [3], "model.params.min_samples_leaf": [1, 0]}
