@@ -266,7 +266,7 @@ def test_bento_refuses_a_stale_pipeline(
     finally:
         params.write_text(original)
     assert done.returncode == 1
-    assert "the pipeline is out of date (stages: train)" in done.stderr
+    assert "the pipeline is out of date (stages: card, train)" in done.stderr
 
 
 def test_exported_bento_serves_from_an_empty_store(
