@@ -217,6 +217,7 @@ bench: run ## Benchmarks (pipeline vs a DVC toy, review, scaling to 1M rows, ser
 	python benchmarks/scaling.py --out reports/benchmarks/scaling.json
 	python benchmarks/serving.py --out reports/benchmarks/serving.json
 	python benchmarks/drift.py --out reports/benchmarks/drift.json
+	python benchmarks/sweep.py --out reports/benchmarks/sweep.json
 
 .PHONY: sweep
 sweep: setup ## Run params.yaml's sweep: grid as DVC experiments, ranked (JOBS=n; the best: BRANCH=name, or APPLY=1 into the workspace)
