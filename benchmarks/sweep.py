@@ -66,7 +66,17 @@ def main() -> None:
         run(project, "dvc", "repro")
         # What one experiment's stages cost outside the queue (the same result is rewritten)
         stages = [
-            run(project, "dvc", "repro", "--force", "--single-item", "train", "evaluate", "card", "drift")
+            run(
+                project,
+                "dvc",
+                "repro",
+                "--force",
+                "--single-item",
+                "train",
+                "evaluate",
+                "card",
+                "drift",
+            )
             for _ in range(args.repeats)
         ]
         for jobs in args.jobs:
