@@ -3,12 +3,10 @@ training job runs on this machine as if it were the launched runner, under the r
 
 from __future__ import annotations
 
-import subprocess
 from typing import Any
 
 import pytest
 
-from tests.conftest import REPO_ROOT
 from tests.workflows.rehearsal.act import Rehearsal, Run
 
 pytestmark = [pytest.mark.slow, pytest.mark.rehearsal]
@@ -148,9 +146,6 @@ def test_the_runner_cannot_register_without_its_token(rehearsal: Rehearsal) -> N
 
 
 def test_sweep_runs_the_sweep_on_the_runner_and_opens_a_pr(rehearsal: Rehearsal) -> None:
-    sweep = subprocess.run(["make", "-n", "sweep"], cwd=REPO_ROOT, capture_output=True, check=False)
-    if sweep.returncode != 0:
-        pytest.skip("`make sweep` comes with the sweep package of issue 10; not on this branch")
     run = dispatch(rehearsal, {"mode": "sweep"})
     assert run.jobs == {
         "launch the runner": "succeeded",
@@ -159,4 +154,7 @@ def test_sweep_runs_the_sweep_on_the_runner_and_opens_a_pr(rehearsal: Rehearsal)
     assert "Success - Main Run the sweep" in run.log
     (pr,) = [c for c in run.called("cml") if c["argv"][:2] == ["pr", "create"]]
     assert pr["options"]["title"] == "Train (sweep) on a m runner"
-    assert "dvc.lock" in pr["changed"]
+    # The pr branch sets n_estimators 60 over main's dvc.lock (100); the best experiment is
+    # (8, 100), so applying it moves params.yaml back and leaves that dvc.lock as it is.
+    assert "to the workspace (dvc exp apply)" in run.log
+    assert "params.yaml" in pr["changed"]
