@@ -112,23 +112,18 @@ def test_pull_into_a_fresh_clone_restores_data_and_model_with_the_locked_hashes(
     assert sh(clone, "git", "status", "--porcelain") == ""
 
 
+# `make reproduce` as the workflows run it; -o setup: this test run's environment is used
+# instead of syncing a venv into the clone.
+CI_REPRODUCE = ("make", "-o", "setup", "reproduce", "DVC_PULL=true")
+
+
 def test_ci_reproduce_from_s3_trains_nothing_and_restores_every_output(
     s3: S3Server, clone: Path
 ) -> None:
     """`make reproduce` as the workflows run it, against S3: the run-cache pushed with
     `dvc push --run-cache` lets `dvc repro --pull --allow-missing` skip every stage."""
     use_remote(clone, f"s3://{s3.bucket}/mlgate", s3.endpoint)
-    # -o setup: use this test run's environment instead of syncing a venv into the clone
-    output = sh(
-        clone,
-        "make",
-        "-o",
-        "setup",
-        "reproduce",
-        "DVC_PULL=true",
-        env=s3.credentials(),
-        timeout=MAKE_TIMEOUT_S,
-    )
+    output = sh(clone, *CI_REPRODUCE, env=s3.credentials(), timeout=MAKE_TIMEOUT_S)
     assert FALLBACK_WARNING not in output
     assert stages_run(output) == []
     expected = locked_hashes(clone)
@@ -158,16 +153,7 @@ def test_ci_reproduce_takes_a_model_trained_elsewhere_from_the_run_cache(
 
     more_trees(clone)
     use_remote(clone, f"s3://{s3.bucket}/mlgate", s3.endpoint)
-    output = sh(
-        clone,
-        "make",
-        "-o",
-        "setup",
-        "reproduce",
-        "DVC_PULL=true",
-        env=s3.credentials(),
-        timeout=MAKE_TIMEOUT_S,
-    )
+    output = sh(clone, *CI_REPRODUCE, env=s3.credentials(), timeout=MAKE_TIMEOUT_S)
     assert FALLBACK_WARNING not in output
     assert "Stage 'train' is cached - skipping run, checking out outputs" in output
     assert "train" not in stages_run(output)
@@ -276,16 +262,7 @@ def test_ci_reproduce_with_a_broken_remote_warns_then_reproduces_everything(
     """The workflows' fallback: DVC's error, a ::warning:: annotation, then a full `dvc repro`
     that gives the committed results."""
     use_remote(clone, broken.url, broken.endpoint)
-    reproduced = attempt(
-        clone,
-        "make",
-        "-o",
-        "setup",
-        "reproduce",
-        "DVC_PULL=true",
-        env=broken.credentials,
-        timeout=MAKE_TIMEOUT_S,
-    )
+    reproduced = attempt(clone, *CI_REPRODUCE, env=broken.credentials, timeout=MAKE_TIMEOUT_S)
     assert reproduced.returncode == 0, reproduced.stdout + reproduced.stderr
     assert FALLBACK_WARNING in reproduced.stdout
     for phrase in broken.pull_says:

@@ -109,3 +109,13 @@ def test_fit_jobs_must_be_a_core_count(cores: int) -> None:
         ModelConfig.model_validate(
             {"estimator": "sklearn.tree.DecisionTreeClassifier", "fit_jobs": cores}
         )
+
+
+@pytest.mark.parametrize("rows", [0, 99])
+def test_importance_max_rows_must_be_a_useful_sample(rows: int) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="importance_max_rows"):
+        ModelConfig.model_validate(
+            {"estimator": "sklearn.tree.DecisionTreeClassifier", "importance_max_rows": rows}
+        )
