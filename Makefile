@@ -41,8 +41,11 @@ run: setup ## Set up, reproduce the whole pipeline (offline on the default data)
 	@echo
 	dvc metrics show
 	@echo
+	mlgate registry show
+	@echo
 	@echo "Outputs: data/raw/, data/processed/ (DVC-cached), models/model.skops (DVC-cached),"
-	@echo "         reports/metrics.json, reports/data_validation.json, reports/plots/ (in git)"
+	@echo "         reports/metrics.json, reports/model_card.md, reports/data_validation.json,"
+	@echo "         reports/plots/ (in git)"
 
 # With DVC_PULL=true, unchanged stages are skipped (--allow-missing) and their outputs pulled
 # afterwards, so later steps (serving, drift, retraining) find the data and the model.

@@ -374,38 +374,7 @@ def _mode(root: Path, commit: str, path: str) -> str:
 
 def open_pull_request(root: Path, plan: RollbackPlan, remote: str) -> tuple[str, bool]:
     """Push the branch and open its PR into the stage branch (an open one is reused)."""
-    import json
-
-    from mlgate.promote import _gh
+    from mlgate.pull_request import open_or_reuse
 
     git_text(root, "push", remote, f"refs/heads/{plan.branch}:refs/heads/{plan.branch}")
-    listed = _gh(
-        root,
-        "pr",
-        "list",
-        "--base",
-        plan.stage,
-        "--head",
-        plan.branch,
-        "--state",
-        "open",
-        "--json",
-        "url",
-    )
-    existing = json.loads(listed or "[]")
-    if existing:
-        return str(existing[0]["url"]), False
-    url = _gh(
-        root,
-        "pr",
-        "create",
-        "--base",
-        plan.stage,
-        "--head",
-        plan.branch,
-        "--title",
-        plan.title,
-        "--body",
-        plan.body(),
-    )
-    return url.splitlines()[-1], True
+    return open_or_reuse(root, plan.stage, plan.branch, plan.title, plan.body())
