@@ -39,7 +39,7 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 run: setup ## Set up, reproduce the whole pipeline (offline on the default data), print the metrics
 	dvc repro
 	@echo
-	dvc metrics show
+	dvc metrics show reports/metrics.json
 	@echo
 	mlgate registry show
 	@echo
