@@ -39,10 +39,13 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 run: setup ## Set up, reproduce the whole pipeline (offline on the default data), print the metrics
 	dvc repro
 	@echo
-	dvc metrics show
+	dvc metrics show reports/metrics.json
+	@echo
+	mlgate registry show
 	@echo
 	@echo "Outputs: data/raw/, data/processed/ (DVC-cached), models/model.skops (DVC-cached),"
-	@echo "         reports/metrics.json, reports/data_validation.json, reports/plots/ (in git)"
+	@echo "         reports/metrics.json, reports/model_card.md, reports/data_validation.json,"
+	@echo "         reports/plots/ (in git)"
 
 # With DVC_PULL=true, unchanged stages are skipped (--allow-missing) and their outputs pulled
 # afterwards, so later steps (serving, drift, retraining) find the data and the model.
@@ -139,9 +142,29 @@ push-data: setup ## dvc push what dvc.lock names, and the run-cache (reviews and
 test-serving: setup ## The serving tests (in-process and a real server; not the container build)
 	pytest tests/serving --no-cov -m "not container"
 
-publish-image: ## Build with buildx and push $(IMAGE) tagged <git-sha>, <branch>, model-<hash>
-	bentoml containerize mlgate:latest --backend buildx \
+# The model registry (GTO tags: model@vX.Y.Z versions, model#<stage>#N stages; registry.yml).
+.PHONY: register assign push-tags
+STAGE ?= $(GIT_BRANCH)
+
+register: setup ## Register a new model version when dvc.lock's model changed (tag model@vX.Y.Z)
+	mlgate registry register
+
+assign: setup ## Assign $STAGE (default: this branch) to the version of this commit's model
+	mlgate registry assign --stage "$(STAGE)"
+
+# Only the registry's tags. A workflow's checkout keeps no credentials: with GITHUB_TOKEN set
+# (that step only), a credential helper hands it to git from the environment, so the token is
+# never on a command line nor written into .git/config.
+push-tags: ## Push the registry's tags to origin (with $GITHUB_TOKEN when set)
+	git $(if $(GITHUB_TOKEN),-c credential.helper= -c 'credential.helper=!f() { echo username=x-access-token; echo "password=$$GITHUB_TOKEN"; }; f') \
+		push origin 'refs/tags/model@*:refs/tags/model@*' 'refs/tags/model#*:refs/tags/model#*'
+
+publish-image: ## Build with buildx and push $(IMAGE) tagged <git-sha>, <branch>, model-<hash>, v<X.Y.Z>
+	@version=$$(mlgate registry version) || { version=""; \
+		echo "::warning::the model is not a registered version: the image gets no v<X.Y.Z> tag"; }; \
+	set -x; bentoml containerize mlgate:latest --backend buildx \
 		-t $(IMAGE):$(GIT_SHA) -t $(IMAGE):$(GIT_BRANCH) -t $(IMAGE):model-$(MODEL_HASH) \
+		$${version:+-t $(IMAGE):$$version} \
 		--opt push --opt metadata-file=$(CURDIR)/reports/image-build.json
 
 image-digest: ## image=… and digest=… of the last publish-image (lines for $GITHUB_OUTPUT)
@@ -197,6 +220,11 @@ bench: run ## Benchmarks (pipeline vs a DVC toy, review, scaling to 1M rows, ser
 	python benchmarks/scaling.py --out reports/benchmarks/scaling.json
 	python benchmarks/serving.py --out reports/benchmarks/serving.json
 	python benchmarks/drift.py --out reports/benchmarks/drift.json
+	python benchmarks/sweep.py --out reports/benchmarks/sweep.json
+
+.PHONY: sweep
+sweep: setup ## Run params.yaml's sweep: grid as DVC experiments, ranked (JOBS=n; the best: BRANCH=name, or APPLY=1 into the workspace)
+	mlgate sweep $(if $(JOBS),--jobs $(JOBS)) $(if $(BRANCH),--branch $(BRANCH)) $(if $(APPLY),--apply)
 
 clean: ## Remove caches and the venv (not DVC data or the remote)
 	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

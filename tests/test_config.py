@@ -156,3 +156,71 @@ def test_review_plots_must_be_a_known_mode() -> None:
         ConfigError, match=r"review\.plots: Input should be 'images', 'mermaid' or 'artifact'"
     ):
         parse_params({**BASE_PARAMS, "review": {"plots": "svg"}})
+
+
+# ------------------------------------------------------------------ card: and gates.worst_slice
+
+
+def test_card_section_is_optional_and_binned_columns_parse() -> None:
+    assert parse_params(BASE_PARAMS).card.slices.numeric_bins == {}
+    card = parse_params(
+        {**BASE_PARAMS, "card": {"slices": {"numeric_bins": {"size": 4, "weight": [40, 60.5]}}}}
+    ).card
+    assert card.slices.numeric_bins["size"].quantiles == 4
+    assert card.slices.numeric_bins["weight"].edges == (40.0, 60.5)
+    assert (card.slices.min_rows, card.slices.metric) == (10, "accuracy")
+
+
+def test_committed_params_bin_numeric_columns_for_the_card() -> None:
+    params = load_params(REPO_ROOT / "params.yaml")
+    assert params.card.slices.numeric_bins  # the default card has slice metrics
+    assert params.gates.worst_slice is None  # the slice gate is off by default
+
+
+@pytest.mark.parametrize(
+    ("card", "message"),
+    [
+        ({"owner": ["a"]}, r"card\.owner: Input should be a valid string"),
+        (
+            {"slices": {"numeric_bins": {"size": True}}},
+            r"card\.slices\.numeric_bins\.size: expected",
+        ),
+        ({"slices": {"numeric_bins": {"size": 21}}}, r"numeric_bins\.size: expected .*\(2 to 20\)"),
+        ({"slices": {"numeric_bins": {"size": []}}}, r"numeric_bins\.size: expected"),
+        ({"slices": {"numeric_bins": {"size": [1, ".5"]}}}, r"numeric_bins\.size: expected"),
+        ({"slices": {"numeric_bins": {"size": [1, 1]}}}, r"size: cut points must increase"),
+        ({"slices": {"numeric_bins": {"size": [1, float("inf")]}}}, r"size: expected"),
+        ({"slices": {"numeric_bins": {"size": {"quantiles": 3}}}}, r"size: expected"),
+        ({"slice": {}}, r"card\.slice: unknown key"),
+    ],
+)
+def test_malformed_card_names_the_key(card: object, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_params({**BASE_PARAMS, "card": card})
+
+
+@pytest.mark.parametrize(
+    ("gate", "message"),
+    [
+        ({"metric": "accuracy"}, r"gates\.worst_slice: set `min`, the limit the worst slice's"),
+        ({"metric": "log_loss", "min": 0.2}, r"log_loss is better lower: set `max`, not `min`"),
+        ({"metric": "f1", "max": 0.9}, r"f1 is better higher: set `min`, not `max`"),
+        ({"metric": "auc", "min": 0.9}, r"gates\.worst_slice\.metric: Input should be"),
+        ({"min": 0.9, "floor": 1}, r"gates\.worst_slice\.floor: unknown key"),
+        ({"min": "high"}, r"gates\.worst_slice\.min: Input should be a valid number"),
+    ],
+)
+def test_malformed_worst_slice_gate_names_the_key(gate: object, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_params({**BASE_PARAMS, "gates": {"worst_slice": gate}})
+
+
+def test_worst_slice_gate_limit_follows_the_metrics_direction() -> None:
+    gates = parse_params({**BASE_PARAMS, "gates": {"worst_slice": {"min": 0.8}}}).gates
+    assert gates.worst_slice is not None
+    assert (gates.worst_slice.metric, gates.worst_slice.limit) == ("accuracy", 0.8)
+    ceiling = parse_params(
+        {**BASE_PARAMS, "gates": {"worst_slice": {"metric": "log_loss", "max": 0.4}}}
+    ).gates.worst_slice
+    assert ceiling is not None
+    assert ceiling.limit == 0.4

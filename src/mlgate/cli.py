@@ -22,6 +22,7 @@ from mlgate.errors import (
     ReviewError,
     SourceError,
 )
+from mlgate.registry.commands import add_registry_commands
 
 if TYPE_CHECKING:
     from dvc.repo import Repo
@@ -280,6 +281,15 @@ def evaluate(params: ParamsOption = PARAMS) -> None:
     )
 
 
+@app.command()
+@_reports_errors
+def card(params: ParamsOption = PARAMS) -> None:
+    """The model card (reports/model_card.md) and per-slice scores (reports/slices.json)."""
+    from mlgate.cli_card import run_card
+
+    run_card(params)
+
+
 BaseOption = Annotated[
     str,
     typer.Option(
@@ -348,6 +358,7 @@ def _verdict(
     gates_from: str,
 ) -> GateVerdict:
     """The gate verdict, from the gates of the base (default) or of the workspace."""
+    from mlgate.cli_card import slices_for_gates
     from mlgate.review.collect import read_base_gates
     from mlgate.review.gates import judge
 
@@ -360,6 +371,7 @@ def _verdict(
         workspace_label=f"`{name}` in this workspace",
         base_label=f"`{name}` at `{base.name}` ({base.short})",
         base_has_none=gates_from == "base" and base_gates is None,
+        slices=slices_for_gates(config.gates, base_gates),
     )
 
 
@@ -418,7 +430,11 @@ def report(
     params: ParamsOption = PARAMS,
 ) -> None:
     """Markdown review of the workspace against BASE: gate, metrics, params, data and plots."""
+    import os
+
+    from mlgate.cli_card import SLICES
     from mlgate.files import json_bytes, write_bytes_atomic
+    from mlgate.review.card import card_section, card_url
     from mlgate.review.collect import collect_comparison
     from mlgate.review.drift import drift_section
     from mlgate.review.plots import render_confusion_png, render_roc_png
@@ -466,9 +482,13 @@ def report(
         _json_in_workspace(Path("reports/drift.json")),
         f"[this run's artifacts]({links.artifact_url})" if links.artifact_url else None,
     )
-    markdown = render_review(
-        comparison, verdict, plots=mode, links=links, extra_sections=(drift,) if drift else ()
+    card_part = card_section(
+        _json_at(repo, base_revision, SLICES.as_posix()),
+        _json_in_workspace(SLICES),
+        card_url(head.sha, os.environ, dirty),
     )
+    extra = tuple(section for section in (drift, card_part) if section)
+    markdown = render_review(comparison, verdict, plots=mode, links=links, extra_sections=extra)
     for path, data in files.items():
         write_bytes_atomic(path, data)
     write_bytes_atomic(out, markdown.encode())
@@ -484,6 +504,7 @@ def gate(
     params: ParamsOption = PARAMS,
 ) -> None:
     """Check the workspace's metrics against the gates; exit 1 if any gate fails."""
+    from rich.markup import escape
     from rich.table import Table
 
     from mlgate.files import write_json
@@ -517,7 +538,7 @@ def gate(
             result.score,
             result.requirement,
             styles[result.status],
-            result.detail,
+            escape(result.detail),  # slice names come from the data
         )
     console.print(table)
     console.print(f"gates from {verdict.source.replace('`', '')}")
@@ -571,6 +592,7 @@ def bento(
 
     from mlgate.data.schema import ValidationReport
     from mlgate.files import read_bytes, read_json, read_parquet
+    from mlgate.registry.versions import registered_version_of_model
     from mlgate.serving.package import (
         build_bento,
         build_contract,
@@ -590,8 +612,10 @@ def bento(
         schema, read_parquet(TRAIN_SPLIT, "split"), report.null_fraction, config.serving
     )
     sha, branch = _git_identity()
+    model_hash = hashlib.md5(model_bytes).hexdigest()  # the hash dvc.lock records
     info = serving_metadata(
-        model_version=hashlib.md5(model_bytes).hexdigest(),  # the hash dvc.lock records
+        model_version=model_hash,
+        registry_version=registered_version_of_model(Path.cwd(), model_hash),
         estimator=config.model.estimator,
         git_sha=sha,
         git_branch=branch,
@@ -608,7 +632,8 @@ def bento(
         with _working("building the bento"):
             bento_tag = build_bento("src", model_tag, docker)
         _console().print(f"bento: {bento_tag}")
-    _done("bento", started, f"model {info['model_version'][:8]} from {sha[:7]} ({branch})")
+    registered = info["registry_version"] or "unregistered"
+    _done("bento", started, f"model {model_hash[:8]} ({registered}) from {sha[:7]} ({branch})")
 
 
 @app.command()
@@ -875,6 +900,47 @@ def promote(
         return
     url, new = open_pull_request(Path.cwd(), plan)
     console.print(f"{'opened' if new else 'already open'}: {url}")
+
+
+@app.command()
+@_reports_errors
+def sweep(
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="experiments run at a time (default: sweep.jobs)"),
+    ] = None,
+    branch: Annotated[
+        str | None,
+        typer.Option(help="make the best experiment this git branch (dvc exp branch), for a PR"),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="print the experiments and commands; queue nothing")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print the ranking as JSON")] = False,
+    apply: Annotated[
+        bool,
+        typer.Option(help="put the best experiment into the workspace (dvc exp apply), for a PR"),
+    ] = False,
+) -> None:
+    """Run params.yaml's `sweep:` grid as DVC experiments, ranked by sweep.metric."""
+    from mlgate.sweep import sweep_command
+
+    status = sweep_command(
+        PARAMS,
+        jobs,
+        branch,
+        dry_run,
+        as_json,
+        METRICS.as_posix(),
+        _console(),
+        _console(True),
+        apply,
+    )
+    if status:
+        raise typer.Exit(status)
+
+
+add_registry_commands(app)  # mlgate registry register|assign|show|version, mlgate rollback
 
 
 def main() -> None:

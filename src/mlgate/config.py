@@ -6,12 +6,15 @@ key named.
 
 from __future__ import annotations
 
+import math
 import re
+from itertools import pairwise, product
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -24,7 +27,7 @@ from pydantic import (
 )
 
 from mlgate.errors import ConfigError
-from mlgate.model.scores import ScoreName
+from mlgate.model.scores import ScoreName, direction_of
 
 
 def _not_a_yaml_boolean(value: object) -> object:
@@ -165,6 +168,34 @@ class Tolerance(_Strict):
         return f"{self.amount * 100:g}%" if self.relative else f"{self.amount:g}"
 
 
+class WorstSliceGate(_Strict):
+    """A floor (a ceiling for log_loss) on the worst ranked slice of the test split, as the card
+    stage writes the slices in reports/slices.json."""
+
+    metric: ScoreName = "accuracy"
+    min: FiniteFloat | None = Field(default=None, description="floor, for higher-is-better scores")
+    max: FiniteFloat | None = Field(default=None, description="ceiling, for log_loss")
+
+    @model_validator(mode="after")
+    def _one_limit_in_the_metrics_direction(self) -> WorstSliceGate:
+        lower_is_better = direction_of(self.metric) == "lower"
+        wanted, other = ("max", "min") if lower_is_better else ("min", "max")
+        if getattr(self, other) is not None:
+            better = "lower" if lower_is_better else "higher"
+            raise ValueError(f"{self.metric} is better {better}: set `{wanted}`, not `{other}`")
+        if getattr(self, wanted) is None:
+            raise ValueError(
+                f"set `{wanted}`, the limit the worst slice's {self.metric} must reach"
+            )
+        return self
+
+    @property
+    def limit(self) -> float:
+        value = self.max if direction_of(self.metric) == "lower" else self.min
+        assert value is not None  # checked above
+        return value
+
+
 class GatesConfig(_Strict):
     """The quality gate a pull request must pass; every rule knows which way is better."""
 
@@ -177,6 +208,9 @@ class GatesConfig(_Strict):
     )
     baseline_margin: dict[ScoreName, FiniteFloat] = Field(
         default_factory=dict, description="how far the model must beat the dummy baseline"
+    )
+    worst_slice: WorstSliceGate | None = Field(
+        default=None, description="limit on the worst ranked slice (reports/slices.json); off: null"
     )
 
     @field_validator("baseline_margin")
@@ -254,6 +288,136 @@ class DriftConfig(_Strict):
     sampling: DriftSampling = DriftSampling()
 
 
+MIN_BINS, MAX_BINS = 2, 20
+NonEmptyText = Annotated[str, Field(min_length=1)]
+
+
+class NumericBins(_Strict):
+    """How a numeric feature is sliced: quantile bins of the training split, or cut points."""
+
+    quantiles: int | None = None
+    edges: tuple[float, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_count_or_edges(cls, value: object) -> object:
+        expected = (
+            f"expected a number of quantile bins ({MIN_BINS} to {MAX_BINS}) or a list of "
+            "increasing cut points like [12, 15]"
+        )
+        if isinstance(value, bool) or not isinstance(value, int | list | tuple):
+            raise ValueError(expected)
+        if isinstance(value, int):
+            if not MIN_BINS <= value <= MAX_BINS:
+                raise ValueError(expected)
+            return {"quantiles": value}
+        numbers = [v for v in value if isinstance(v, int | float) and not isinstance(v, bool)]
+        if not value or len(numbers) != len(value) or not all(map(math.isfinite, numbers)):
+            raise ValueError(expected)
+        if any(later <= earlier for earlier, later in pairwise(numbers)):
+            raise ValueError(f"cut points must increase strictly; {expected}")
+        return {"edges": tuple(float(v) for v in numbers)}
+
+
+class SliceSettings(_Strict):
+    """Which slices of the test split the model card scores, and how the worst one is found."""
+
+    numeric_bins: dict[str, NumericBins] = Field(
+        default_factory=dict, description="numeric feature: quantile bins, or a list of cut points"
+    )
+    min_rows: int = Field(default=10, ge=1, description="smaller slices are listed, not ranked")
+    metric: ScoreName = Field(default="accuracy", description="the score that ranks slices")
+
+
+class CardConfig(_Strict):
+    """The model card (reports/model_card.md): who owns the model and what it is for."""
+
+    owner: NonEmptyText | None = Field(default=None, description="who answers for the model")
+    intended_use: NonEmptyText | None = Field(default=None, description="what it is (not) for")
+    limitations: tuple[NonEmptyText, ...] = Field(default=(), description="known limitations")
+    slices: SliceSettings = SliceSettings()
+
+
+MAX_SWEEP_EXPERIMENTS = 64
+_PARAM_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*$")
+
+
+def _param_key(key: str) -> str:
+    if not _PARAM_KEY.match(key):
+        raise ValueError("expected a dotted params.yaml key like model.params.max_depth")
+    return key
+
+
+def _grid_value_problem(value: object, nested: bool = False) -> str | None:
+    """Why a grid value cannot be set with `dvc exp run -S` (None: it can)."""
+    if value is None or isinstance(value, bool | int):
+        return None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else "a number must be finite"
+    if isinstance(value, str):
+        return "'${' would be read as an interpolation" if "${" in value else None
+    if isinstance(value, list) and not nested:
+        return next(filter(None, (_grid_value_problem(item, nested=True) for item in value)), None)
+    return "expected a number, string, true/false, null or a list of those"
+
+
+def _grid_values(values: list[Any]) -> list[Any]:
+    for value in values:
+        problem = _grid_value_problem(value)
+        if problem:
+            raise ValueError(problem)
+    seen: list[Any] = []
+    for value in values:  # the same value twice would run the same experiment twice
+        if any(value == other and type(value) is type(other) for other in seen):
+            raise ValueError(f"{value!r} is listed twice")
+        seen.append(value)
+    return values
+
+
+class SweepConfig(_Strict):
+    """`mlgate sweep`: a grid of params.yaml values, each combination one DVC experiment.
+
+    Not a dependency of any stage: editing it re-runs nothing.
+    """
+
+    grid: dict[
+        Annotated[str, AfterValidator(_param_key)],
+        Annotated[list[Any], Field(min_length=1), AfterValidator(_grid_values)],
+    ] = Field(min_length=1, description="params.yaml key → the values to try")
+    jobs: int = Field(default=1, ge=1, le=64, description="experiments run at the same time")
+    metric: ScoreName = Field(default="roc_auc", description="the score that ranks experiments")
+
+    @field_validator("grid")
+    @classmethod
+    def _grid_is_small_enough(cls, grid: dict[str, list[Any]]) -> dict[str, list[Any]]:
+        size = math.prod(len(values) for values in grid.values())
+        if size > MAX_SWEEP_EXPERIMENTS:
+            shape = " × ".join(str(len(values)) for values in grid.values())
+            raise ValueError(
+                f"{size} experiments ({shape} values); at most {MAX_SWEEP_EXPERIMENTS} per sweep"
+            )
+        return grid
+
+    def combinations(self) -> list[dict[str, Any]]:
+        """Every combination of the grid, the first key varying slowest."""
+        keys = list(self.grid)
+        return [dict(zip(keys, values, strict=True)) for values in product(*self.grid.values())]
+
+
+def _sweep_key_problem(raw: dict[str, Any], key: str) -> str | None:
+    """Why `key` cannot be swept in this params.yaml (None: it can)."""
+    if key == "sweep" or key.startswith("sweep."):
+        return "the sweep cannot vary its own settings"
+    node: Any = raw
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return "not a key of params.yaml (a sweep varies keys the file has; add it first)"
+        node = node[part]
+    if isinstance(node, dict):
+        return "a section, not a value; sweep the keys inside it"
+    return None
+
+
 class Params(_Strict):
     """The whole of params.yaml."""
 
@@ -263,6 +427,8 @@ class Params(_Strict):
     review: ReviewConfig = ReviewConfig()
     serving: ServingConfig = ServingConfig()
     drift: DriftConfig = DriftConfig()
+    card: CardConfig = CardConfig()
+    sweep: SweepConfig | None = None
 
 
 def _describe(error: dict[str, Any], prefix: str = "") -> str:
@@ -290,7 +456,13 @@ def _validated(model: type[M], raw: object, origin: str, prefix: str = "") -> M:
 
 def parse_params(raw: object, origin: str = "params.yaml") -> Params:
     """Validate an already-loaded mapping; every problem is reported, each with its key."""
-    return _validated(Params, raw, origin)
+    params = _validated(Params, raw, origin)
+    if params.sweep is not None and isinstance(raw, dict):
+        for key in params.sweep.grid:
+            problem = _sweep_key_problem(raw, key)
+            if problem:
+                raise ConfigError(f"{origin}: sweep.grid.{key}: {problem}")
+    return params
 
 
 def parse_gates(raw: object, origin: str) -> GatesConfig:

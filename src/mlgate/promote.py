@@ -6,14 +6,13 @@ the same model review, against the branch it would change.
 
 from __future__ import annotations
 
-import json
-import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from mlgate.errors import MlgateError
+from mlgate.pull_request import open_or_reuse
 
 Stage = Literal["staging", "production"]
 SOURCE_OF: dict[Stage, str] = {"staging": "main", "production": "staging"}
@@ -100,47 +99,6 @@ def plan_promotion(root: Path, target: Stage, remote: str = "origin") -> Promoti
     )
 
 
-def _gh(root: Path, *args: str) -> str:
-    if shutil.which("gh") is None:
-        raise PromotionError("the GitHub CLI `gh` is not installed (https://cli.github.com)")
-    done = subprocess.run(["gh", *args], cwd=root, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        detail = (done.stderr or done.stdout).strip().splitlines()
-        raise PromotionError(f"`gh {args[0]} {args[1]}` failed: {detail[-1] if detail else '?'}")
-    return done.stdout.strip()
-
-
 def open_pull_request(root: Path, plan: PromotionPlan) -> tuple[str, bool]:
     """The promotion PR's URL, and whether it is new (an open one is reused, not duplicated)."""
-    existing = json.loads(
-        _gh(
-            root,
-            "pr",
-            "list",
-            "--base",
-            plan.target,
-            "--head",
-            plan.source,
-            "--state",
-            "open",
-            "--json",
-            "url",
-        )
-        or "[]"
-    )
-    if existing:
-        return str(existing[0]["url"]), False
-    url = _gh(
-        root,
-        "pr",
-        "create",
-        "--base",
-        plan.target,
-        "--head",
-        plan.source,
-        "--title",
-        plan.title,
-        "--body",
-        plan.body(),
-    )
-    return url.splitlines()[-1], True
+    return open_or_reuse(root, plan.target, plan.source, plan.title, plan.body())

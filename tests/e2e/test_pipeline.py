@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -57,8 +58,8 @@ def test_editing_a_model_param_reruns_only_the_model_stages(fork: Path) -> None:
     params["model"]["params"]["n_estimators"] = 50
     (fork / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     output = sh(fork, "dvc", "repro")
-    # drift reads the model too (classification quality in its report)
-    assert sorted(stages_run(output)) == ["drift", "evaluate", "train"]
+    # drift reads the model too (classification quality in its report); the card describes it
+    assert sorted(stages_run(output)) == ["card", "drift", "evaluate", "train"]
     assert "model.params.n_estimators" in sh(fork, "dvc", "params", "diff")
     assert "model.log_loss" in sh(fork, "dvc", "metrics", "diff")  # only changed metrics listed
 
@@ -68,7 +69,7 @@ def test_editing_the_positive_label_does_not_retrain(fork: Path) -> None:
     params["data"]["positive_label"] = 0
     (fork / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     # validate re-checks the label (its report is unchanged, so split and train are skipped)
-    assert stages_run(sh(fork, "dvc", "repro")) == ["validate", "evaluate"]
+    assert stages_run(sh(fork, "dvc", "repro")) == ["validate", "evaluate", "card"]
 
 
 def test_bring_your_own_csv_by_editing_params_only(fork: Path) -> None:
@@ -77,6 +78,7 @@ def test_bring_your_own_csv_by_editing_params_only(fork: Path) -> None:
     params["data"].update(
         {"source": "data/external/custom.csv", "target": "outcome", "drop": ["row_id"]}
     )
+    params["card"]["slices"]["numeric_bins"] = {"size": 3}  # the default bins name cancer columns
     (fork / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     sh(fork, "dvc", "repro")
     report = yaml.safe_load((fork / "reports" / "data_validation.json").read_text())
@@ -84,6 +86,10 @@ def test_bring_your_own_csv_by_editing_params_only(fork: Path) -> None:
     assert report["schema"]["labels"] == ["high", "low", "mid"]
     metrics = yaml.safe_load((fork / "reports" / "metrics.json").read_text())
     assert metrics["model"]["accuracy"] > metrics["baseline"]["accuracy"] + 0.2
+    # the card slices every categorical feature by category, and the binned numeric one
+    slices = json.loads((fork / "reports" / "slices.json").read_text())
+    assert {s["feature"] for s in slices["slices"]} == {"colour", "region", "size"}
+    assert "⚠️ **worst**" in (fork / "reports" / "model_card.md").read_text()
 
 
 def test_push_then_pull_restores_the_model(fork: Path, tmp_path: Path) -> None:

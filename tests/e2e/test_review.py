@@ -44,6 +44,7 @@ def upstream(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for section, values in params_with().items():  # every key stays present, as DVC requires
         params[section].update(values)
     params["gates"] = GATES
+    params["card"]["slices"]["numeric_bins"] = {"size": 3}
     (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     sh(root, "dvc", "repro")
     sh(root, "git", "add", "-A")
@@ -69,7 +70,7 @@ def review(folder: Path, *extra: str) -> str:
 
 def test_hyperparameter_change_shows_both_values_and_delta(branch: Path) -> None:
     set_params(branch, max_depth=2)
-    assert sorted(stages_run(sh(branch, "dvc", "repro"))) == ["drift", "evaluate", "train"]
+    assert sorted(stages_run(sh(branch, "dvc", "repro"))) == ["card", "drift", "evaluate", "train"]
     text = review(branch)
 
     assert table_with(text, "param") == [
@@ -158,3 +159,25 @@ def test_pull_request_cannot_loosen_the_gate_that_judges_it(branch: Path) -> Non
     assert attempt(branch, "mlgate", "gate", "--base", "main").returncode == 1
     text = review(branch)
     assert "this PR changes `gates:`" in text
+
+
+def test_a_slice_gate_fails_the_pr_and_the_review_states_the_worst_slice(branch: Path) -> None:
+    worst = json.loads((branch / "reports" / "slices.json").read_text())["worst"]
+    params = yaml.safe_load((branch / "params.yaml").read_text())
+    params["gates"]["worst_slice"] = {"metric": "accuracy", "min": worst["value"] + 0.05}
+    (branch / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    assert stages_run(sh(branch, "dvc", "repro")) == []  # gates are read by no stage
+    # the base's gates (no slice gate) judge by default; the branch's own apply once merged
+    assert attempt(branch, "mlgate", "gate", "--base", "main").returncode == 0
+    gate = attempt(branch, "mlgate", "gate", "--base", "main", "--gates-from", "workspace")
+    assert gate.returncode == 1, gate.stdout + gate.stderr
+    verdict = json.loads((branch / "reports" / "gate.json").read_text())
+    failed = [(g["kind"], g["score"]) for g in verdict["gates"] if g["status"] == "failed"]
+    assert failed == [("worst_slice", "accuracy")]
+
+    text = review(branch, "--gates-from", "workspace")
+    assert "worst slice on accuracy" in text.splitlines()[2]
+    card = text.split("### Model card")[1]
+    assert "`reports/model_card.md` in this branch" in card
+    assert f"{worst['value']:.4f} on {worst['rows']} rows" in card
+    assert "; base: " in card  # main's slices.json, for comparison

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mlgate.config import parse_gates
+from mlgate.model.slices import Slice, SliceReport, worst_slice
 from mlgate.review.changes import MetricChange
 from mlgate.review.gates import check_gates, judge
 
@@ -136,3 +137,94 @@ def test_relative_tolerance_on_a_zero_base_allows_nothing_and_says_so() -> None:
     (result,) = verdict.results
     assert result.status == "failed"
     assert result.detail == "0.0000 → 1.00e-05: rise 1.00e-05, allowed 0.0000"
+
+
+# ------------------------------------------------------------------ worst_slice
+
+
+def slice_report(*slices: tuple[str, int, bool, dict[str, float | None]]) -> SliceReport:
+    items = tuple(
+        Slice(
+            feature="colour",
+            kind="categorical",
+            name=name,
+            rows=rows,
+            labels={},
+            ranked=ranked,
+            scores=scores,  # type: ignore[arg-type]
+        )
+        for name, rows, ranked, scores in slices
+    )
+    return SliceReport(
+        metric="accuracy",
+        min_rows=10,
+        classes=("a", "b"),
+        test_rows=sum(item.rows for item in items),
+        slices=items,
+        worst=worst_slice(items, "accuracy"),
+    )
+
+
+SLICES = slice_report(
+    ("red", 40, True, {"accuracy": 0.92, "log_loss": 0.2}),
+    ("blue", 30, True, {"accuracy": 0.78, "log_loss": 0.6}),
+    ("green", 4, False, {"accuracy": 0.25, "log_loss": 2.0}),  # too small to rank
+)
+
+
+def slice_verdict(gate: dict[str, object], slices: SliceReport | None = SLICES):  # type: ignore[no-untyped-def]
+    return check_gates([], parse_gates({"worst_slice": gate}, "params.yaml"), "test", slices)
+
+
+def test_worst_slice_gate_fails_below_its_floor_and_names_the_slice() -> None:
+    verdict = slice_verdict({"metric": "accuracy", "min": 0.8})
+    (result,) = verdict.results
+    assert (result.kind, result.score, result.status, result.value) == (
+        "worst_slice",
+        "accuracy",
+        "failed",
+        0.78,
+    )
+    assert result.requirement == "≥ 0.8"
+    assert result.detail == "colour = blue (30 rows): 0.7800 misses ≥ 0.8"
+    assert not verdict.passed
+
+
+def test_worst_slice_gate_passes_at_its_floor_and_ignores_unranked_slices() -> None:
+    assert slice_verdict({"metric": "accuracy", "min": 0.78}).passed
+
+
+def test_worst_slice_gate_on_log_loss_is_a_ceiling() -> None:
+    failed = slice_verdict({"metric": "log_loss", "max": 0.5}).results[0]
+    assert (failed.status, failed.requirement, failed.value) == ("failed", "≤ 0.5", 0.6)
+    assert slice_verdict({"metric": "log_loss", "max": 0.6}).passed
+
+
+def test_worst_slice_gate_fails_when_no_ranked_slice_has_the_score() -> None:
+    (result,) = slice_verdict({"metric": "roc_auc", "min": 0.5}).results
+    assert result.status == "failed"
+    assert result.detail == "no slice of 10+ rows has a roc_auc"
+
+
+def test_worst_slice_gate_without_a_slice_report_fails() -> None:
+    (result,) = slice_verdict({"min": 0.5}, slices=None).results
+    assert (result.status, result.detail) == ("failed", "no slice report")
+
+
+def test_worst_slice_gate_is_off_by_default() -> None:
+    assert parse_gates({}, "p").worst_slice is None
+    assert check_gates([], parse_gates({}, "p"), "test", SLICES).results == ()
+
+
+def test_base_worst_slice_gate_judges_with_the_workspace_slices() -> None:
+    strict = parse_gates({"worst_slice": {"min": 0.9}}, "p")
+    verdict = judge(
+        [],
+        workspace=parse_gates({}, "p"),
+        base=strict,
+        workspace_label="w",
+        base_label="b",
+        slices=SLICES,
+    )
+    assert not verdict.passed
+    assert verdict.failures[0].kind == "worst_slice"

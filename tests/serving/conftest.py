@@ -27,6 +27,7 @@ def packaged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
         "MLGATE_PREDICTION_LOG_DIR": str(project.parent / "predictions"),
     }
     sh(project, "dvc", "repro")
+    sh(project, "mlgate", "registry", "register")  # model@v0.1.0: /metadata names it
     built = subprocess.run(
         ["mlgate", "bento"], cwd=project, env=env, capture_output=True, text=True, check=False
     )

@@ -41,6 +41,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         metrics={"model": {"accuracy": 0.9}},
         digest=params_digest(BASE_PARAMS),
         config=serving,
+        registry_version="v1.2.0",
     )
     target = tmp_path_factory.mktemp("model")
     write_model_folder(target, dump_model(model), contract, info)
@@ -89,9 +90,23 @@ def test_contract_knows_the_training_categories_and_nulls(predictor: Predictor) 
 def test_metadata_reports_version_commit_metrics_and_classes(predictor: Predictor) -> None:
     info = predictor.metadata()
     assert (info["model_version"], info["git_branch"]) == ("abc123", "main")
+    assert info["registry_version"] == "v1.2.0"
     assert info["metrics"] == {"model": {"accuracy": 0.9}}
     assert info["classes"] == ["high", "low", "mid"]
     assert len(info["params_digest"]) == 12
+
+
+def test_an_unregistered_model_has_a_null_registry_version() -> None:
+    info = serving_metadata(
+        model_version="abc123",
+        estimator="sklearn.dummy.DummyClassifier",
+        git_sha="f" * 40,
+        git_branch="main",
+        metrics={},
+        digest="d",
+        config=ServingConfig(),
+    )
+    assert info["registry_version"] is None
 
 
 def test_predictions_are_logged_for_monitoring(predictor: Predictor, tmp_path: Path) -> None:

@@ -87,7 +87,7 @@ def test_concurrent_requests_are_answered_each_with_its_own_records(
     assert [json.loads(body)[0] for _, body in answers] == expected
 
 
-def test_metadata_names_the_dvc_model_hash(
+def test_metadata_names_the_dvc_model_hash_and_its_registered_version(
     server: str, packaged: tuple[Path, dict[str, str]]
 ) -> None:
     import yaml
@@ -98,6 +98,7 @@ def test_metadata_names_the_dvc_model_hash(
     assert status == 200
     info = json.loads(body)
     assert info["model_version"] == out["md5"]
+    assert info["registry_version"] == "v0.1.0"
     assert info["metrics"]["model"]["accuracy"] > 0.9
     assert info["git_sha"] == sh(packaged[0], "git", "rev-parse", "HEAD").strip()
 
@@ -265,7 +266,7 @@ def test_bento_refuses_a_stale_pipeline(
     finally:
         params.write_text(original)
     assert done.returncode == 1
-    assert "the pipeline is out of date (stages: train)" in done.stderr
+    assert "the pipeline is out of date (stages: card, train)" in done.stderr
 
 
 def test_exported_bento_serves_from_an_empty_store(

@@ -12,8 +12,15 @@ from tests.conftest import REPO_ROOT
 from tests.workflows.test_review_workflow import ALL, WORKFLOWS, load, steps
 
 # Workflows whose runs must always finish: a cancelled deploy, promotion or retrain leaves a
-# half-pushed image, branch or PR behind.
-NEVER_CANCELLED = {"deploy.yml", "monitor.yml", "promote.yml", "review-comment.yml"}
+# half-pushed image, branch, tag or PR behind (or, for train-remote, a launched cloud instance).
+NEVER_CANCELLED = {
+    "deploy.yml",
+    "train-remote.yml",
+    "monitor.yml",
+    "promote.yml",
+    "registry.yml",
+    "review-comment.yml",
+}
 # A step is one command: make, mlgate or cml (or appending a written file to the job summary).
 THIN_STEP = re.compile(r'^(make|mlgate|cml) [^\n]*$|^cat [\w./-]+ >> "\$GITHUB_STEP_SUMMARY"$')
 # The one inline script, and why: the fork comment job checks out nothing (no Makefile, no PR

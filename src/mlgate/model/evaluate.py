@@ -35,33 +35,60 @@ def _round(value: float) -> float:
     return round(float(value), DIGITS)
 
 
+def _averaging(classes: list[DataLabel], positive_label: DataLabel | None) -> dict[str, Any]:
+    if len(classes) != 2:
+        return {"average": "macro", "labels": classes}
+    positive = resolve_positive_label(tuple(classes), positive_label)
+    return {"average": "binary", "pos_label": positive}
+
+
+def label_scores(
+    y_true: pd.Series,
+    predicted: list[DataLabel],
+    classes: list[DataLabel],
+    positive_label: DataLabel | None,
+    *,
+    zero_division: float = 0.0,
+) -> dict[ScoreName, float]:
+    """Accuracy, precision, recall and F1 of predicted labels; macro averages for multiclass.
+
+    `zero_division` is what an undefined precision or recall counts as (NaN: not defined).
+    """
+    from sklearn import metrics
+
+    averaging = _averaging(classes, positive_label) | {"zero_division": zero_division}
+    return {
+        "accuracy": metrics.accuracy_score(y_true, predicted),
+        "precision": metrics.precision_score(y_true, predicted, **averaging),
+        "recall": metrics.recall_score(y_true, predicted, **averaging),
+        "f1": metrics.f1_score(y_true, predicted, **averaging),
+    }
+
+
+def probability_scores(
+    y_true: pd.Series, proba: np.ndarray, classes: list[DataLabel], positive_label: DataLabel | None
+) -> dict[ScoreName, float]:
+    """ROC AUC and log loss; defined only when every class occurs in `y_true`."""
+    from sklearn import metrics
+
+    if len(classes) == 2:
+        positive = _averaging(classes, positive_label)["pos_label"]
+        auc = metrics.roc_auc_score(y_true == positive, proba[:, classes.index(positive)])
+    else:
+        auc = metrics.roc_auc_score(
+            y_true, proba, multi_class="ovr", average="macro", labels=classes
+        )
+    return {"roc_auc": auc, "log_loss": metrics.log_loss(y_true, proba, labels=classes)}
+
+
 def score_predictions(
     y_true: pd.Series, proba: np.ndarray, classes: list[DataLabel], positive_label: DataLabel | None
 ) -> dict[ScoreName, float]:
     """Accuracy, precision, recall, F1, ROC AUC and log loss; macro averages for multiclass."""
-    from sklearn import metrics
-
     predicted = [classes[i] for i in proba.argmax(axis=1)]
-    binary = len(classes) == 2
-    if binary:
-        positive = resolve_positive_label(tuple(classes), positive_label)
-        assert positive is not None  # a binary target always has one
-        column = classes.index(positive)
-        averaging: dict[str, Any] = {"average": "binary", "pos_label": positive}
-        auc = metrics.roc_auc_score(y_true == positive, proba[:, column])
-    else:
-        averaging = {"average": "macro", "labels": classes}
-        auc = metrics.roc_auc_score(
-            y_true, proba, multi_class="ovr", average="macro", labels=classes
-        )
-    scores: dict[ScoreName, float] = {
-        "accuracy": metrics.accuracy_score(y_true, predicted),
-        "precision": metrics.precision_score(y_true, predicted, zero_division=0, **averaging),
-        "recall": metrics.recall_score(y_true, predicted, zero_division=0, **averaging),
-        "f1": metrics.f1_score(y_true, predicted, zero_division=0, **averaging),
-        "roc_auc": auc,
-        "log_loss": metrics.log_loss(y_true, proba, labels=classes),
-    }
+    scores = label_scores(y_true, predicted, classes, positive_label) | probability_scores(
+        y_true, proba, classes, positive_label
+    )
     return {name: _round(value) for name, value in scores.items()}
 
 

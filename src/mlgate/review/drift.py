@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mlgate.review.render import _code
+from mlgate.markdown import code_span as _code
 
 
 def _drifted(summary: Mapping[str, Any] | None) -> set[str]:

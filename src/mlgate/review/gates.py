@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from mlgate.config import GatesConfig, Tolerance
+from mlgate.config import GatesConfig, Tolerance, WorstSliceGate
 from mlgate.model.scores import Direction, direction_of
 from mlgate.review.changes import MetricChange
 
-GateKind = Literal["threshold", "max_regression", "baseline_margin"]
+if TYPE_CHECKING:
+    from mlgate.model.slices import SliceReport
+
+GateKind = Literal["threshold", "max_regression", "baseline_margin", "worst_slice"]
 GateStatus = Literal["passed", "failed", "skipped"]
 
 # Metrics are rounded to 6 digits; a gate set exactly at a value must pass.
@@ -30,6 +33,7 @@ KIND_LABELS: dict[GateKind, str] = {
     "threshold": "threshold",
     "max_regression": "regression vs base",
     "baseline_margin": "margin over baseline",
+    "worst_slice": "worst slice",
 }
 
 
@@ -156,8 +160,38 @@ def _margin(score: str, margin: float, baseline: float | None, value: float | No
     )
 
 
-def check_gates(metrics: Sequence[MetricChange], gates: GatesConfig, source: str) -> GateVerdict:
-    """Apply every configured gate to the model's scores (`model.<score>` in the metrics)."""
+def _worst_slice(gate: WorstSliceGate, slices: SliceReport | None) -> GateResult:
+    higher = _higher_is_better(gate.metric)
+    requirement = f"{'≥' if higher else '≤'} {gate.limit:g}"
+    if slices is None:
+        return GateResult(
+            "worst_slice", gate.metric, requirement, None, None, "failed", "no slice report"
+        )
+    worst = slices.worst_by(gate.metric)
+    if worst is None:
+        detail = f"no slice of {slices.min_rows}+ rows has a {gate.metric}"
+        return GateResult("worst_slice", gate.metric, requirement, None, None, "failed", detail)
+    ok = worst.value >= gate.limit - SLACK if higher else worst.value <= gate.limit + SLACK
+    verb = "meets" if ok else "misses"
+    return GateResult(
+        "worst_slice",
+        gate.metric,
+        requirement,
+        worst.value,
+        None,
+        "passed" if ok else "failed",
+        f"{worst.describe()} ({worst.rows} rows): {_fmt(worst.value)} {verb} {requirement}",
+    )
+
+
+def check_gates(
+    metrics: Sequence[MetricChange],
+    gates: GatesConfig,
+    source: str,
+    slices: SliceReport | None = None,
+) -> GateVerdict:
+    """Apply every configured gate to the model's scores (`model.<score>` in the metrics) and,
+    when `worst_slice` is on, to the worst ranked slice in `slices` (reports/slices.json)."""
     by_name = {metric.name: metric for metric in metrics}
 
     def head(name: str) -> float | None:
@@ -173,6 +207,8 @@ def check_gates(metrics: Sequence[MetricChange], gates: GatesConfig, source: str
         results.append(_regression(score, tolerance, base, head(f"model.{score}")))
     for score, margin in gates.baseline_margin.items():
         results.append(_margin(score, margin, head(f"baseline.{score}"), head(f"model.{score}")))
+    if gates.worst_slice is not None:
+        results.append(_worst_slice(gates.worst_slice, slices))
     return GateVerdict(tuple(results), source)
 
 
@@ -184,19 +220,20 @@ def judge(
     workspace_label: str,
     base_label: str,
     base_has_none: bool = False,
+    slices: SliceReport | None = None,
 ) -> GateVerdict:
     """The base's gates judge a PR when given (so a PR cannot loosen its own gate); a PR that
     edits them also learns how it would fare under its new gates."""
     if base is None:
         note = " (the base has no gates yet)" if base_has_none else ""
-        return check_gates(metrics, workspace, workspace_label + note)
+        return check_gates(metrics, workspace, workspace_label + note, slices)
     source = base_label
     if base != workspace:
-        own = check_gates(metrics, workspace, "")
+        own = check_gates(metrics, workspace, "", slices)
         outcome = (
             f"{len(own.failures)} of {len(own.results)} would fail"
             if own.failures
             else f"all {len(own.results)} would pass"
         )
         source += f"; this PR changes `gates:` (applied once merged): under them, {outcome}"
-    return check_gates(metrics, base, source)
+    return check_gates(metrics, base, source, slices)

@@ -6,13 +6,14 @@ so that tests (and people) can parse them.
 
 from __future__ import annotations
 
-import json
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from mlgate.markdown import code_span as _code
+from mlgate.markdown import inert_text as _text
+from mlgate.markdown import table as _table
 from mlgate.model.scores import SCORE_LABELS
 from mlgate.review.changes import Comparison, DataChange, MetricChange, Shape
 from mlgate.review.gates import KIND_LABELS, GateVerdict
@@ -29,26 +30,6 @@ class PlotLinks:
     confusion_png: str | None = None
     roc_png: str | None = None
     artifact_url: str | None = None
-
-
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>!|~#&])")
-
-
-def _plain(value: object) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-
-
-def _text(value: object) -> str:
-    """Data-derived text (labels, names) as inert markdown: no links, images, HTML or tables."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", _plain(value).replace("\n", " "))
-
-
-def _code(value: object) -> str:
-    """A code span that backticks in the value cannot close early; pipes escaped for tables."""
-    text = _plain(value).replace("\n", " ").replace("|", "\\|")
-    fence = "``" if "`" in text else "`"
-    pad = " " if fence == "``" else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _number(value: float | None, integer: bool = False) -> str:
@@ -130,15 +111,6 @@ def headline(comparison: Comparison, verdict: GateVerdict) -> str:
                 f"{_number(biggest.head)} ({_delta(biggest)}, {biggest.movement})"
             )
     return f"{gate} · {move}"
-
-
-def _table(header: Sequence[str], align: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    lines = [
-        "| " + " | ".join(header) + " |",
-        "| " + " | ".join(align) + " |",
-        *("| " + " | ".join(row) + " |" for row in rows),
-    ]
-    return "\n".join(lines)
 
 
 def _metric_rows(metrics: Sequence[MetricChange], verdict: GateVerdict | None) -> list[list[str]]:

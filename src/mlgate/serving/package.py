@@ -80,10 +80,15 @@ def serving_metadata(
     metrics: Mapping[str, Any],
     digest: str,
     config: ServingConfig,
+    registry_version: str | None = None,
 ) -> dict[str, Any]:
-    """What `/metadata` answers, fixed when the model is packaged."""
+    """What `/metadata` answers, fixed when the model is packaged.
+
+    `registry_version` is the model's registered version (`model@vX.Y.Z`), None when unregistered.
+    """
     return {
         "model_version": model_version,
+        "registry_version": registry_version,
         "estimator": estimator,
         "git_sha": git_sha,
         "git_branch": git_branch,
@@ -101,7 +106,10 @@ def store_model(model_bytes: bytes, contract: RequestContract, info: Mapping[str
     import bentoml
 
     labels = {"model_version": str(info["model_version"]), "git_sha": str(info["git_sha"])[:12]}
-    with bentoml.models.create(MODEL_NAME, labels=labels, metadata=dict(info)) as model:
+    # BentoML's metadata takes no nulls (an unregistered model's registry_version); the
+    # folder's metadata.json, which /metadata serves, keeps them.
+    metadata = {key: value for key, value in info.items() if value is not None}
+    with bentoml.models.create(MODEL_NAME, labels=labels, metadata=metadata) as model:
         write_model_folder(Path(model.path), model_bytes, contract, info)
     return str(model.tag)
 

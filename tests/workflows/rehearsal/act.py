@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ ACTIONS = {
     "actions/attest-build-provenance": "attest",
     "anchore/sbom-action": "sbom",
     "Azure/setup-kubectl": "setup-kubectl",
+    "aws-actions/configure-aws-credentials": "configure-aws-credentials",
 }
 JOB_END = re.compile(
     r"^\[(?P<workflow>[^/\]]+)/(?P<job>[^\]]+)\] 🏁  Job (?P<result>succeeded|failed)"
@@ -47,7 +49,7 @@ JOB_END = re.compile(
 # workflow would set does not: no venv, no pytest, no GitHub context, no tokens.
 HIDDEN_ENV = re.compile(
     r"^(VIRTUAL_ENV|PYTHONPATH|PYTEST_\w*|COV_CORE_\w*|GITHUB_\w*|RUNNER_\w*|ACTIONS_\w*|CI"
-    r"|GH_TOKEN|REPO_TOKEN|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN"
+    r"|GH_TOKEN|REPO_TOKEN|AWS_\w*|CML_\w*|ITERATIVE_\w*"
     r"|BENTOML_\w*|MLGATE_\w*|CONTAINER_ENGINE|DVC_\w*|BATCH\w*|MAKEFLAGS|MAKELEVEL|MFLAGS)$"
 )
 
@@ -116,10 +118,18 @@ class Rehearsal:
         *,
         branch: str,
         secrets: dict[str, str] | None = None,
+        variables: dict[str, str] | None = None,
         env: dict[str, str] | None = None,
+        self_hosted: Sequence[str] = (),
+        run_id: int = 1,
+        job: str | None = None,
         timeout: int = 1500,
     ) -> Run:
-        """act EVENT for one workflow at the tip of `branch`; returns its log, jobs and calls."""
+        """act EVENT for one workflow at the tip of `branch`; returns its log, jobs and calls.
+
+        `variables` are the repository variables (`vars.*`); jobs whose `runs-on` names a label
+        in `self_hosted` run on this machine too (any other self-hosted job is skipped); `job`
+        runs that job (by id) alone."""
         for folder in ("artifacts", "calls"):
             shutil.rmtree(self.root / folder, ignore_errors=True)
             (self.root / folder).mkdir()
@@ -143,9 +153,17 @@ class Rehearsal:
             "--no-skip-checkout",
             "--env",
             f"REHEARSAL_DIR={self.root}",
+            "--env",
+            f"GITHUB_RUN_ID={run_id}",  # github.run_id
         ]
+        if job:
+            command += ["--job", job]
+        for label in self_hosted:
+            command += ["-P", f"{label}=-self-hosted"]
         for name, value in (secrets or {}).items():
             command += ["-s", f"{name}={value}"]
+        for name, value in (variables or {}).items():
+            command += ["--var", f"{name}={value}"]
         for action in sorted(used_actions()):
             name = action.split("@")[0]
             assert name in ACTIONS, f"{action}: no stand-in in {STANDINS} (add one to ACTIONS)"

@@ -13,7 +13,7 @@ import yaml
 from benchmarks.pipeline import copy_project
 
 from tests.e2e.shell import sh
-from tests.workflows.rehearsal.act import Rehearsal
+from tests.workflows.rehearsal.act import Rehearsal, Run
 
 BATCH = "2026-11-01"
 
@@ -64,3 +64,23 @@ def add_production_batch(origin: Path) -> None:
     sh(origin, "git", "add", "-f", "data/production")
     sh(origin, "git", "commit", "-qm", f"Production batch {BATCH} and its labels")
     subprocess.run(["git", "clean", "-qfdX", "data"], cwd=origin, check=True)
+
+
+@pytest.fixture(scope="session")
+def registered_main(rehearsal: Rehearsal) -> Run:
+    """registry.yml on a push to main, once: it registers main's model and pushes the tag.
+
+    The rehearsal's git maps GitHub's URL to the origin folder, as GitHub would receive the push.
+    """
+    return rehearsal.run(
+        "push",
+        "registry.yml",
+        {"ref": "refs/heads/main", "after": rehearsal.sha("main")},
+        branch="main",
+        secrets={"GITHUB_TOKEN": "rehearsal-token"},
+        env={
+            "GIT_CONFIG_COUNT": "1",
+            "GIT_CONFIG_KEY_0": f"url.{rehearsal.origin}.insteadOf",
+            "GIT_CONFIG_VALUE_0": "https://github.com/owner/mlgate",
+        },
+    )

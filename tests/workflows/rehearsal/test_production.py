@@ -6,12 +6,15 @@ import re
 
 import pytest
 
-from tests.workflows.rehearsal.act import Rehearsal
+from tests.workflows.rehearsal.act import Rehearsal, Run
 
 pytestmark = [pytest.mark.slow, pytest.mark.rehearsal]
 
 
-def test_push_to_production_builds_tests_and_publishes_the_image(rehearsal: Rehearsal) -> None:
+def test_push_to_production_builds_tests_and_publishes_the_image(
+    rehearsal: Rehearsal, registered_main: Run
+) -> None:
+    # production holds main's model, which registry.yml registered as v0.1.0 (registered_main)
     sha = rehearsal.sha("production")
     run = rehearsal.run(
         "push",
@@ -27,7 +30,9 @@ def test_push_to_production_builds_tests_and_publishes_the_image(rehearsal: Rehe
     assert re.search(r"\d+ passed", run.log)  # make test-serving
     (build,) = run.called("docker")
     image = "ghcr.io/owner/mlgate"
-    assert {f"{image}:{sha}", f"{image}:production"} <= set(build["tags"])
+    assert {f"{image}:{sha}", f"{image}:production", f"{image}:v0.1.0"} <= set(build["tags"])
+    log = re.sub(r"\x1b\[[0-9;]*m", "", run.log)
+    assert re.search(r"bento: model \w{8} \(v0\.1\.0\)", log)  # /metadata's registry_version
     assert build["push"] is True
     assert "FROM" in build["dockerfile"]  # the bento's generated Dockerfile
     (login,) = run.called("login")

@@ -9,7 +9,16 @@ import sys
 import time
 from pathlib import Path
 
-TOKENS = ("GITHUB_TOKEN", "GH_TOKEN", "REPO_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+TOKENS = (
+    "GITHUB_TOKEN",
+    "GH_TOKEN",
+    "REPO_TOKEN",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+)
+# Inputs that carry a secret: recorded only as "<set>".
+SECRET_INPUTS = ("password", "token", "aws-access-key-id", "aws-secret-access-key")
 
 
 def record(tool: str, **fields: object) -> Path:
@@ -32,7 +41,7 @@ def record(tool: str, **fields: object) -> Path:
 if __name__ == "__main__":
     # python record.py TOOL  (inputs as JSON in $INPUTS; secret-looking inputs only as "<set>")
     inputs = json.loads(os.environ.get("INPUTS") or "{}")
-    for key in ("password", "token"):
+    for key in SECRET_INPUTS:
         if inputs.get(key):
             inputs[key] = "<set>"
     record(sys.argv[1], inputs=inputs)

@@ -1,0 +1,292 @@
+"""The model card as markdown: what the model is for, what made it, and how it does per slice.
+
+Pure: facts in, text out. Nothing here depends on the time or the git commit, so the same data
+and params give the same bytes (the card is a DVC output committed to git). Text from the data
+(column names, categories, class labels) is escaped; the prose of `card:` in params.yaml is the
+repository owners' own markdown and is written as is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from mlgate.config import CardConfig, DataConfig, ModelConfig
+from mlgate.data.schema import DataLabel, FeatureSchema
+from mlgate.markdown import code_block, code_span, table
+from mlgate.model.scores import SCORE_LABELS
+from mlgate.model.slices import SCORES, Slice, SliceReport, WorstSlice
+
+TITLE = "Model card"
+RAW_DATA = "data/raw/data.parquet"
+MODEL_FILE = "models/model.skops"
+
+
+@dataclass(frozen=True)
+class TrainingData:
+    """The validated raw data the model was trained and tested on."""
+
+    rows: int
+    columns: int
+    train_rows: int
+    test_rows: int
+    label_counts: Mapping[str, int]  # class (as text) → rows
+    md5: str  # of data/raw/data.parquet, as dvc.lock records it
+
+
+@dataclass(frozen=True)
+class CardFacts:
+    """Everything the card states."""
+
+    card: CardConfig
+    data_config: DataConfig
+    model_config: ModelConfig
+    schema: FeatureSchema
+    data: TrainingData
+    model_md5: str
+    positive_label: DataLabel | None
+    metrics: Mapping[str, Any]  # reports/metrics.json
+    slices: SliceReport
+    lineage_params: Mapping[str, Any]  # the params sections that made the model
+
+
+def _score(value: object) -> str:
+    return f"{value:.4f}" if isinstance(value, int | float) else "n/a"
+
+
+def _share(count: int, total: int) -> str:
+    return f"{count / total:.1%}" if total else "—"
+
+
+def _header(facts: CardFacts) -> str:
+    estimator = facts.model_config.estimator.rpartition(".")[2]
+    return "\n\n".join(
+        [
+            f"# {TITLE}: {code_span(estimator)} on {code_span(facts.data_config.source)}",
+            "<sub>Written by the `card` stage (`mlgate card`) from params.yaml and the "
+            "pipeline's outputs; `dvc repro` keeps it current. It names no git commit, so that "
+            "the same data and params give the same file: `mlgate registry show` lists the "
+            "commit of every registered model version, and the model hash below identifies "
+            "this one.</sub>",
+        ]
+    )
+
+
+def _intended_use(card: CardConfig) -> str:
+    use = card.intended_use or "_Not stated: set `card.intended_use` in params.yaml._"
+    owner = card.owner or "_not stated (set `card.owner` in params.yaml)_"
+    return f"## Intended use\n\n{use.strip()}\n\n**Owner:** {owner.strip()}"
+
+
+def _labels(counts: Mapping[str, int]) -> str:
+    total = sum(counts.values())
+    return " · ".join(
+        f"{code_span(label)}: {count:,} ({_share(count, total)})" for label, count in counts.items()
+    )
+
+
+def _training_data(facts: CardFacts) -> str:
+    data, schema, config = facts.data, facts.schema, facts.data_config
+    classes = ", ".join(code_span(label) for label in schema.labels)
+    positive = (
+        f"; positive class {code_span(facts.positive_label)}"
+        if facts.positive_label is not None
+        else ""
+    )
+    rows = [
+        ["source", code_span(config.source)],
+        ["rows × columns", f"{data.rows:,} × {data.columns} (validated raw data)"],
+        [
+            "split",
+            f"{data.train_rows:,} train / {data.test_rows:,} test rows (stratified, "
+            f"test_size {config.test_size:g}, seed {config.seed})",
+        ],
+        ["target", f"{code_span(schema.target)}: classes {classes}{positive}"],
+        ["features", f"{len(schema.numeric)} numeric, {len(schema.categorical)} categorical"],
+        ["label balance", _labels(data.label_counts)],
+        ["data hash", f"md5 `{data.md5}` of `{RAW_DATA}` (as in dvc.lock)"],
+    ]
+    return "## Training data\n\n" + table(["", "value"], [":--", ":--"], rows)
+
+
+def _estimator(config: ModelConfig) -> str:
+    prep = config.preprocessing
+    numeric = f"{prep.numeric_imputer} imputation" + (", scaled" if prep.scale_numeric else "")
+    categorical = f"{prep.categorical_imputer} imputation, one-hot" + (
+        f" (at most {prep.max_categories} categories)" if prep.max_categories else ""
+    )
+    lines = [
+        "## Model",
+        f"{code_span(config.estimator)} in a scikit-learn pipeline after preprocessing "
+        f"(numeric features: {numeric}; categorical: {categorical}).",
+    ]
+    if config.params:
+        rows = [[code_span(name), code_span(value)] for name, value in config.params.items()]
+        lines.append(table(["param", "value"], [":--", ":--"], rows))
+        lines.append("Parameters not listed take the estimator's defaults.")
+    else:
+        lines.append("All parameters take the estimator's defaults.")
+    return "\n\n".join(lines)
+
+
+def _metrics(facts: CardFacts) -> str:
+    model = facts.metrics.get("model", {})
+    baseline = facts.metrics.get("baseline", {})
+    rows = []
+    for score in SCORES:
+        value, reference = model.get(score), baseline.get(score)
+        delta = (
+            f"{value - reference:+.4f}".replace("-", "−")
+            if isinstance(value, int | float) and isinstance(reference, int | float)
+            else "—"
+        )
+        rows.append([SCORE_LABELS[score], _score(value), _score(reference), delta])
+    averaged = (
+        f"precision, recall and F1 are for the positive class {code_span(facts.positive_label)}"
+        if facts.positive_label is not None
+        else "precision, recall, F1 and ROC AUC are macro averages over the classes"
+    )
+    return "\n\n".join(
+        [
+            "## Metrics",
+            f"On the test split ({facts.metrics.get('test_rows', facts.data.test_rows):,} rows), "
+            f"against a dummy baseline (scikit-learn `DummyClassifier`, strategy "
+            f"{code_span(facts.model_config.baseline)}); {averaged}. From `reports/metrics.json`.",
+            table(["score", "model", "baseline", "Δ"], [":--", "--:", "--:", "--:"], rows),
+        ]
+    )
+
+
+def slice_label(feature: str, name: str, missing: bool) -> str:
+    """`feature` = category, `feature` ≤ 12.3, or `feature` missing, as inert markdown."""
+    if missing:
+        return f"{code_span(feature)} missing"
+    return f"{code_span(feature)} {code_span(name)}"
+
+
+def _is_worst(item: Slice, worst: WorstSlice | None) -> bool:
+    return (
+        worst is not None
+        and (item.feature, item.name, item.missing) == (worst.feature, worst.name, worst.missing)
+        and item.ranked
+    )
+
+
+def _slice_row(item: Slice, report: SliceReport) -> list[str]:
+    worst = _is_worst(item, report.worst)
+    name = "_missing_" if item.missing else code_span(item.name)
+    rows = f"{item.rows:,}" + ("" if item.ranked else " (not ranked)")
+    balance = " · ".join(f"{code_span(label)}: {count}" for label, count in item.labels.items())
+    scores = []
+    for score in SCORES:
+        cell = _score(item.scores.get(score))
+        scores.append(f"**{cell}**" if worst and score == report.metric else cell)
+    return [
+        code_span(item.feature),
+        f"{name} ⚠️ **worst**" if worst else name,
+        rows,
+        balance or "—",
+        *scores,
+    ]
+
+
+def worst_line(report: SliceReport, overall: float | None) -> str:
+    """One sentence on the worst ranked slice (or why there is none)."""
+    label = SCORE_LABELS[report.metric]
+    worst = report.worst
+    if not report.slices:
+        return (
+            "No slices: the data has no categorical feature and `card.slices.numeric_bins` "
+            "bins no numeric one."
+        )
+    if worst is None:
+        return (
+            f"No slice is ranked: none has {report.min_rows} or more test rows with a defined "
+            f"{label} (`card.slices.min_rows`)."
+        )
+    whole = f" (whole test split: {_score(overall)})" if overall is not None else ""
+    return (
+        f"**Worst slice by {label}: {slice_label(worst.feature, worst.name, worst.missing)}, "
+        f"{label} {_score(worst.value)} on {worst.rows:,} rows**{whole}."
+    )
+
+
+def _slices(facts: CardFacts) -> str:
+    report = facts.slices
+    label = SCORE_LABELS[report.metric]
+    binned = ", ".join(code_span(name) for name in facts.card.slices.numeric_bins) or "none"
+    parts = [
+        "## Metrics per slice",
+        f"The model on slices of the test split ({report.test_rows:,} rows): each category of "
+        f"every categorical feature (missing values as a slice of their own) and each bin of "
+        f"the numeric features in `card.slices.numeric_bins` ({binned}). Slices of at least "
+        f"{report.min_rows} rows are ranked by {label}; smaller ones are listed, not ranked. "
+        "n/a: not defined on the slice (ROC AUC and log loss need every class in it; precision "
+        "and recall need a predicted, or an actual, positive).",
+        worst_line(report, facts.metrics.get("model", {}).get(report.metric)),
+    ]
+    if report.slices:
+        header = [
+            "feature",
+            "slice",
+            "rows",
+            "label balance",
+            *(SCORE_LABELS[score] for score in SCORES),
+        ]
+        align = [":--", ":--", "--:", ":--", *("--:" for _ in SCORES)]
+        parts.append(table(header, align, [_slice_row(item, report) for item in report.slices]))
+    return "\n\n".join(parts)
+
+
+def _limitations(facts: CardFacts) -> str:
+    stated: Sequence[str] = facts.card.limitations
+    items = [f"- {text.strip()}" for text in stated] or [
+        "- _None stated: list them in `card.limitations` in params.yaml._"
+    ]
+    smallest = facts.slices.min_rows
+    items.append(
+        f"- Every score here comes from one held-out split of {facts.data.test_rows:,} rows; on "
+        f"a slice of {smallest} rows one prediction moves accuracy by {1 / smallest:.2f}."
+    )
+    return "## Known limitations\n\n" + "\n".join(items)
+
+
+def _lineage(facts: CardFacts) -> str:
+    import yaml
+
+    rows = [
+        ["data", f"md5 `{facts.data.md5}` of `{RAW_DATA}`"],
+        ["model", f"md5 `{facts.model_md5}` of `{MODEL_FILE}`"],
+        ["params", "the `data` and `model` settings below (params.yaml)"],
+        [
+            "commit",
+            "not written here (see the note at the top); `mlgate registry show` lists each "
+            "version's commit",
+        ],
+    ]
+    params = yaml.safe_dump(dict(facts.lineage_params), sort_keys=False, allow_unicode=True)
+    return "\n\n".join(
+        [
+            "## Lineage",
+            table(["", "identity"], [":--", ":--"], rows),
+            "<details><summary>Params that made this model</summary>",
+            code_block(params, "yaml"),
+            "</details>",
+        ]
+    )
+
+
+def render_model_card(facts: CardFacts) -> str:
+    """reports/model_card.md."""
+    sections = [
+        _header(facts),
+        _intended_use(facts.card),
+        _training_data(facts),
+        _estimator(facts.model_config),
+        _metrics(facts),
+        _slices(facts),
+        _limitations(facts),
+        _lineage(facts),
+    ]
+    return "\n\n".join(sections) + "\n"

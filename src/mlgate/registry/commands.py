@@ -1,0 +1,204 @@
+"""`mlgate registry register|assign|show|version` and `mlgate rollback` (registered by cli.py).
+
+Only typer and the standard library are imported here, so `mlgate --help` stays instant; GTO is
+imported by the commands that use it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from mlgate.registry.show import RegistryView
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+registry_app = typer.Typer(
+    help="Model versions and stages as GTO git tags: model@vX.Y.Z, model#<stage>#N.",
+    no_args_is_help=True,
+)
+
+RefOption = Annotated[
+    str, typer.Option("--ref", help="branch, tag or commit whose dvc.lock names the model")
+]
+StageOption = Annotated[
+    str, typer.Option("--stage", help="the stage: staging or production (.gto's stages)")
+]
+
+
+def _reporting(command: Callable[P, R]) -> Callable[P, R]:
+    """The CLI's own error reporting: one `error:` line and exit 1 for every user mistake."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        from mlgate.cli import _reports_errors
+
+        return _reports_errors(command)(*args, **kwargs)
+
+    return wrapper
+
+
+def _console() -> Console:
+    from mlgate.cli import _console as console
+
+    return console()
+
+
+@registry_app.command()
+@_reporting
+def register(ref: RefOption = "HEAD") -> None:
+    """Register a new version when the model at REF differs from the latest registered one."""
+    from mlgate.registry.artifact import declared_artifact
+    from mlgate.registry.versions import Registered, register_model
+
+    root = Path.cwd()
+    artifact = declared_artifact(root)
+    result = register_model(root, artifact, ref)
+    if isinstance(result, Registered):
+        _console().print(
+            f"[green]registered[/] {result.tag} at {result.commit[:7]}: {artifact.path} md5 "
+            f"{result.model_hash[:8]} ({result.reason})"
+        )
+        return
+    _console().print(
+        f"unchanged, nothing registered: the model at {ref} ({artifact.path} md5 "
+        f"{result.model_hash[:8]}) is {artifact.name} {result.version} ({result.commit[:7]})"
+    )
+
+
+@registry_app.command()
+@_reporting
+def assign(stage: StageOption, ref: RefOption = "HEAD") -> None:
+    """Assign STAGE to the registered version whose model is the one at REF."""
+    from mlgate.registry.artifact import declared_artifact
+    from mlgate.registry.versions import assign_stage
+
+    root = Path.cwd()
+    artifact = declared_artifact(root)
+    result = assign_stage(root, artifact, stage, ref)
+    if result.tag is None:
+        _console().print(
+            f"{stage} already holds {artifact.name} {result.version}: nothing assigned"
+        )
+        return
+    was = f" (was {result.previous})" if result.previous else ""
+    _console().print(
+        f"[green]assigned[/] {stage} → {artifact.name} {result.version}{was}: {result.tag} "
+        f"({artifact.path} md5 {result.model_hash[:8]})"
+    )
+
+
+@registry_app.command()
+@_reporting
+def show(
+    json_output: Annotated[bool, typer.Option("--json", help="JSON on stdout (scripts)")] = False,
+) -> None:
+    """Versions, the stage each is in, model hash, key metrics and commit (GTO + reports)."""
+    from mlgate.registry.artifact import declared_artifact
+    from mlgate.registry.show import registry_view
+
+    root = Path.cwd()
+    view = registry_view(root, declared_artifact(root))
+    if json_output:
+        import json
+
+        typer.echo(json.dumps(view.to_json_dict(), indent=2, sort_keys=True))
+        return
+    _print_view(view)
+
+
+def _print_view(view: RegistryView) -> None:
+    from rich.table import Table
+
+    from mlgate.registry.show import KEY_METRICS
+
+    console = _console()
+    console.width = max(console.width, 120)  # one row per version, even in a narrow CI log
+    name = view.artifact.name
+    stages = ", ".join(f"{stage}: {version or '-'}" for stage, version in view.stages.items())
+    console.print(f"{name} ({view.artifact.path}); stages: {stages}")
+    if not view.versions:
+        console.print(
+            f"no registered versions of {name}: a push to main registers one "
+            "(`mlgate registry register`)"
+        )
+        return
+    table = Table()
+    for column in ("version", "stages", "model md5", *KEY_METRICS, "commit", "registered"):
+        table.add_column(column)
+    for row in view.versions:
+        table.add_row(
+            row.version,
+            ", ".join(row.stages) or "-",
+            (row.model_hash or "?")[:8],
+            *(f"{row.metrics[m]:.4f}" if m in row.metrics else "-" for m in KEY_METRICS),
+            row.commit[:7],
+            row.registered_at[:19],
+        )
+    console.print(table)
+
+
+@registry_app.command()
+@_reporting
+def version(ref: RefOption = "HEAD") -> None:
+    """Print the registered version of the model at REF (exit 1 when it is not registered)."""
+    from mlgate.registry.artifact import declared_artifact
+    from mlgate.registry.versions import version_at
+
+    root = Path.cwd()
+    found, _ = version_at(root, declared_artifact(root), ref)
+    typer.echo(found.name)
+
+
+@_reporting
+def rollback(
+    stage: StageOption,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            help="the version to restore, e.g. v0.1.0 (default: the previous "
+            "version assigned to the stage)",
+        ),
+    ] = None,
+    push: Annotated[
+        bool, typer.Option("--push", help="push the branch and open its pull request with gh")
+    ] = False,
+    remote: Annotated[str, typer.Option(help="git remote holding the stage branches")] = "origin",
+) -> None:
+    """Prepare branch rollback/<stage>-<version>: that version's dvc.lock entries and params."""
+    from mlgate.registry.artifact import declared_artifact
+    from mlgate.registry.rollback import create_branch, open_pull_request, plan_rollback
+
+    root = Path.cwd()
+    plan = plan_rollback(root, declared_artifact(root), stage, to, remote)
+    commit = create_branch(root, plan)
+    console = _console()
+    params = ", ".join(f"{c.key} {c.before} → {c.after}" for c in plan.params) or "none"
+    console.print(
+        f"[green]✓[/] {plan.branch} ({commit[:7]}) off {plan.base_ref}: {plan.stage} "
+        f"{plan.current or '?'} → {plan.target.name}; restored dvc.lock entries "
+        f"{', '.join(plan.stages)} and params {params} from {plan.target.commit[:7]}"
+    )
+    if not push:
+        console.print(
+            "push it and open its pull request with "
+            f"`mlgate rollback --stage {stage} --to {plan.target.name} --push`"
+        )
+        return
+    url, new = open_pull_request(root, plan, remote)
+    console.print(f"{'opened' if new else 'already open'}: {url}")
+
+
+def add_registry_commands(app: typer.Typer) -> None:
+    """`mlgate registry …` and `mlgate rollback`."""
+    app.add_typer(registry_app, name="registry")
+    app.command("rollback")(rollback)

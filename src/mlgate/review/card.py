@@ -1,0 +1,63 @@
+"""The review's model-card section: a link to reports/model_card.md and the worst slice, PR and
+base, from each side's reports/slices.json."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from mlgate.markdown import inert_text
+from mlgate.model.scores import SCORE_LABELS
+from mlgate.model.slices import SliceReport
+
+MODEL_CARD = "reports/model_card.md"
+
+
+def _report(body: Mapping[str, Any] | None) -> SliceReport | None:
+    if body is None:
+        return None
+    try:
+        return SliceReport.model_validate(body)
+    except ValidationError:
+        return None
+
+
+def card_url(sha: str, environ: Mapping[str, str], dirty: bool) -> str | None:
+    """The card at the reviewed commit on GitHub, when the review runs in GitHub Actions."""
+    server, repository = environ.get("GITHUB_SERVER_URL"), environ.get("GITHUB_REPOSITORY")
+    if not server or not repository or dirty:
+        return None
+    return f"{server}/{repository}/blob/{sha}/{MODEL_CARD}"
+
+
+def card_section(
+    base: Mapping[str, Any] | None, head: Mapping[str, Any] | None, url: str | None
+) -> str:
+    """Markdown for the review; empty when the PR has no slice report."""
+    report = _report(head)
+    if report is None:
+        return ""
+    link = f"[`{MODEL_CARD}`]({url})" if url else f"`{MODEL_CARD}` in this branch"
+    parts = [
+        "### Model card",
+        f"The model card: {link} (intended use, training data, metrics per slice, lineage).",
+    ]
+    label = SCORE_LABELS[report.metric]
+    worst = report.worst
+    if worst is None:
+        line = f"No slice is ranked (none has {report.min_rows} or more test rows with a {label})."
+    else:
+        line = (
+            f"Worst slice by {label} (slices of {report.min_rows}+ test rows): "
+            f"**{inert_text(worst.describe())}**, {worst.value:.4f} on {worst.rows:,} rows"
+        )
+        before = _report(base)
+        was = before.worst_by(report.metric) if before is not None else None
+        if was is None:
+            line += "; the base has no slice scores."
+        else:
+            line += f"; base: {inert_text(was.describe())}, {was.value:.4f} on {was.rows:,} rows."
+    parts.append(line)
+    return "\n\n".join(parts)
