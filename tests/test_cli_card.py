@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import params_with, write_params
+from tests.e2e.shell import git
 from tests.test_cli import STAGES, assert_clean_failure, run, run_stages
 
 CARD = Path("reports/model_card.md")
@@ -113,15 +114,6 @@ def test_bad_card_before_evaluate_names_the_stage_to_run(workdir: Path) -> None:
 
 
 # ------------------------------------------------------------------ the worst-slice gate
-
-
-def git(folder: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
-        cwd=folder,
-        check=True,
-        capture_output=True,
-    )
 
 
 @pytest.fixture

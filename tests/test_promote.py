@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import stat
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,18 +13,9 @@ from typer.testing import CliRunner
 
 from mlgate.cli import app
 from mlgate.promote import PromotionError, plan_promotion
+from tests.e2e.shell import git
 
 LOCK = "stages:\n  train:\n    outs:\n    - path: models/model.skops\n      md5: {md5}\n"
-
-
-def git(folder: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
-        cwd=folder,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
 
 
 @pytest.fixture

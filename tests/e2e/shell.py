@@ -60,3 +60,10 @@ def sh(
 
 def stages_run(output: str) -> list[str]:
     return [line.split("'")[1] for line in output.splitlines() if line.startswith("Running stage")]
+
+
+def git(folder: Path, *args: str) -> str:
+    """`git args…` in `folder` with the tests' identity, which must succeed; stdout, stripped."""
+    completed = attempt(folder, "git", *args)
+    assert completed.returncode == 0, f"git {args} failed:\n{completed.stdout}\n{completed.stderr}"
+    return completed.stdout.strip()

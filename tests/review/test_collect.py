@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from mlgate.cli import app
 from mlgate.errors import ArtifactError, ConfigError, ReviewError
 from mlgate.review.collect import collect_metrics, collect_params, open_repo, read_base_gates
 from mlgate.review.revisions import resolve_base
+from tests.e2e.shell import git
 
 DVC_YAML = """\
 metrics:
@@ -22,15 +22,6 @@ metrics:
 params:
   - params.yaml
 """
-
-
-def git(folder: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
-        cwd=folder,
-        check=True,
-        capture_output=True,
-    )
 
 
 def write(folder: Path, name: str, body: object) -> None:

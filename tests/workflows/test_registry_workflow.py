@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 from tests.conftest import REPO_ROOT
+from tests.e2e.shell import git
 from tests.workflows.test_review_workflow import load, steps
 
 
@@ -40,16 +41,6 @@ def test_main_registers_and_the_stage_branches_assign_then_tags_are_pushed() -> 
 def test_deploy_checks_out_the_tags_it_names_the_image_by() -> None:
     checkout = steps(load("deploy.yml")["jobs"]["image"])[0]
     assert checkout["with"]["fetch-depth"] == 0
-
-
-def git(folder: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
-        cwd=folder,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
 
 
 def test_push_tags_pushes_the_registry_tags_only(tmp_path: Path) -> None:
