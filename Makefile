@@ -16,7 +16,9 @@ GIT_SHA = $(shell git rev-parse HEAD)
 GIT_BRANCH = $(or $(GITHUB_REF_NAME),$(shell git rev-parse --abbrev-ref HEAD))
 MODEL_HASH = $(shell md5sum models/model.skops | cut -c1-12)
 # uv from PATH, or else pip-installed into .tools/ (a venv of its own, so it also works where
-# PEP 668 forbids installing into the system Python).
+# PEP 668 forbids installing into the system Python). After `make setup`, .venv/bin/uv (the
+# serving extra's `uv` package, as uv.lock pins it) is on this PATH for BentoML and every target.
+UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 # Root-only steps (debootstrap) use sudo when not root, as on GitHub's runners.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
@@ -30,7 +32,7 @@ setup: $(VENV)/.synced ## Create .venv (installing uv if missing) and sync the l
 
 $(CURDIR)/.tools/bin/uv:
 	python3 -m venv .tools
-	.tools/bin/pip install --quiet uv
+	.tools/bin/pip install --quiet uv==$(UV_VERSION)
 
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --locked --all-extras --compile-bytecode

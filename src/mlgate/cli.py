@@ -596,6 +596,7 @@ def bento(
     from mlgate.serving.package import (
         build_bento,
         build_contract,
+        locate_uv,
         params_digest,
         serving_metadata,
         store_model,
@@ -604,6 +605,8 @@ def bento(
     started = time.perf_counter()
     config = _params(params)
     _refuse_stale_pipeline("packaging the model")
+    if build:
+        locate_uv()  # before anything is stored
     schema = _validated_schema(VALIDATION_REPORT)
     report = ValidationReport.from_json_dict(read_json(VALIDATION_REPORT, "validate"))
     model_bytes = read_bytes(MODEL, "train")

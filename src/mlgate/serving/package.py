@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 from collections.abc import Mapping
 from importlib import metadata as distributions
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlgate.config import ServingConfig
 from mlgate.data.schema import FeatureSchema
+from mlgate.errors import MlgateError
 from mlgate.serving.contract import RequestContract
 from mlgate.serving.predictor import CONTRACT_FILE, METADATA_FILE, MODEL_FILE
 
@@ -128,6 +131,27 @@ def runtime_requirements(extra: tuple[str, ...] = ()) -> list[str]:
     """`name==version` for every runtime distribution, as installed here."""
     names = dict.fromkeys((*RUNTIME_DISTRIBUTIONS, *extra))
     return [f"{name}=={distributions.version(name)}" for name in names]
+
+
+def locate_uv() -> str:
+    """The uv that `bentoml build` will use, put first on PATH so BentoML's lookup finds it.
+
+    BentoML freezes the bento's requirements with uv; when uv is not on PATH it tries to
+    pip-install it into this interpreter, which fails in a uv-made venv (no pip).
+    """
+    found = shutil.which("uv")
+    if found is None:
+        try:
+            from uv import find_uv_bin  # the `uv` distribution of the serving extra
+
+            found = find_uv_bin()
+        except (ImportError, FileNotFoundError):
+            raise MlgateError(
+                "uv not found: building a bento needs uv on PATH or the `uv` package "
+                "(the serving extra); run `make setup`"
+            ) from None
+        os.environ["PATH"] = os.pathsep.join((str(Path(found).parent), os.environ["PATH"]))
+    return found
 
 
 def build_bento(source_root: str, model_tag: str, docker: Mapping[str, Any]) -> str:
