@@ -137,11 +137,18 @@ def _params(path: Path) -> Params:
 
 
 def _trained_model(config: Params, data: bytes) -> Pipeline:
-    """The pipeline's model, loaded with the allow-list plus the configured estimator's package."""
+    """The pipeline's model: the bytes dvc.lock recorded, naming only its family's types."""
+    from mlgate.lockfile import LOCK, recorded_md5
     from mlgate.model.persist import load_model
 
-    root = config.model.estimator.split(".", 1)[0]
-    return load_model(data, origin=str(MODEL), extra_trusted_roots=frozenset({root}))
+    return load_model(
+        data,
+        origin=str(MODEL),
+        expected_md5=recorded_md5(MODEL),
+        recorded_in=str(LOCK),
+        estimator=config.model.estimator,
+        trusted_types=config.model.trusted_types,
+    )
 
 
 def _validated_schema(path: Path) -> FeatureSchema:
@@ -173,7 +180,7 @@ def ingest(params: ParamsOption = PARAMS) -> None:
     started = time.perf_counter()
     config = _params(params)
     with _working(f"reading {config.data.source}"):
-        frame = load_source(config.data.source, config.data.na_values)
+        frame = load_source(config.data.source, config.data.na_values, None, config.data.max_bytes)
     write_parquet(RAW_DATA, frame)
     _done("ingest", started, f"{len(frame)} rows x {frame.shape[1]} columns → {RAW_DATA}")
 
@@ -620,6 +627,7 @@ def bento(
         model_version=model_hash,
         registry_version=registered_version_of_model(Path.cwd(), model_hash),
         estimator=config.model.estimator,
+        trusted_types=config.model.trusted_types,
         git_sha=sha,
         git_branch=branch,
         metrics=read_json(METRICS, "evaluate"),
@@ -677,7 +685,6 @@ def drift(params: ParamsOption = PARAMS) -> None:
     data quality and, as both splits have labels, classification quality)."""
     from mlgate.data.schema import resolve_positive_label
     from mlgate.files import read_bytes, read_parquet, write_bytes_atomic, write_json
-    from mlgate.model.persist import load_model
     from mlgate.monitor.drift import check_drift
     from mlgate.monitor.report import render_drift_html
 
@@ -687,11 +694,7 @@ def drift(params: ParamsOption = PARAMS) -> None:
     reference = read_parquet(TRAIN_SPLIT, "split")
     current = read_parquet(TEST_SPLIT, "split")
     summary = check_drift(reference, current, schema, config.drift)
-    model = load_model(
-        read_bytes(MODEL, "train"),
-        origin=str(MODEL),
-        extra_trusted_roots=frozenset({config.model.estimator.split(".", 1)[0]}),
-    )
+    model = _trained_model(config, read_bytes(MODEL, "train"))
     features = list(schema.features)
     reference = reference.assign(prediction=model.predict(reference.loc[:, features]))
     current = current.assign(prediction=model.predict(current.loc[:, features]))
@@ -815,7 +818,7 @@ def add_labelled(
         raise SourceError(f"{target}: dvc add failed: {exc}") from None
     # Last, so a failure above leaves data.source as it was.
     if config.data.source != TRAINING_DATA:
-        write_bytes_atomic(params, repointed.encode())
+        write_bytes_atomic(params.resolve(), repointed.encode())  # through a symlink, not over it
     _console().print(
         f"[green]✓[/] {added} new labelled rows ({len(combined)} in all) → {target} "
         f"(DVC-tracked; data.source = {TRAINING_DATA}); now run `dvc repro`"

@@ -59,6 +59,7 @@ class DataConfig(_Strict):
     """Where the data comes from and what its columns mean."""
 
     source: str = Field(min_length=1, description="path, fsspec URL or sklearn:<dataset>")
+    max_bytes: int = Field(default=4 * 1024**3, ge=1, description="most bytes a source may hold")
     na_values: tuple[str, ...] | None = Field(
         default=None, description="CSV cells read as missing; null keeps pandas' defaults"
     )
@@ -117,6 +118,21 @@ class ModelConfig(_Strict):
     importance_repeats: int = Field(default=5, ge=1, le=100)
     importance_max_rows: int | None = Field(default=20_000, ge=100)
     fit_jobs: int = Field(default=1)
+    # Exact `module.Class` names a model file may create beyond the table for the estimator's
+    # family (mlgate.model.trusted_types), for an estimator outside it. Review before adding.
+    trusted_types: tuple[str, ...] = ()
+
+    @field_validator("trusted_types")
+    @classmethod
+    def _exact_type_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for name in value:
+            parts = name.split(".")
+            if len(parts) < 2 or not all(part.isidentifier() for part in parts):
+                raise ValueError(
+                    f"expected exact type names like xgboost.core.Booster (no wildcards), "
+                    f"got {name!r}"
+                )
+        return value
 
     @field_validator("fit_jobs")
     @classmethod

@@ -1,3 +1,4 @@
+import hashlib
 import io
 import zipfile
 
@@ -30,6 +31,21 @@ class SneakyClassifier(ClassifierMixin, BaseEstimator):
         return self
 
 
+FOREST = "sklearn.ensemble.RandomForestClassifier"
+
+
+def _load(data: bytes, estimator: str = FOREST, **extra: object) -> object:
+    """load_model with the file's own hash as the recorded one (the hash check is not tested here)."""
+    return load_model(
+        data,
+        origin="models/model.skops",
+        expected_md5=hashlib.md5(data).hexdigest(),
+        recorded_in="dvc.lock",
+        estimator=estimator,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
 @pytest.fixture(scope="module")
 def fitted() -> tuple[object, pd.DataFrame]:
     from tests.conftest import make_custom_frame
@@ -46,7 +62,7 @@ def fitted() -> tuple[object, pd.DataFrame]:
 
 def test_round_trip_gives_identical_predictions(fitted: tuple[object, pd.DataFrame]) -> None:
     model, features = fitted
-    loaded = load_model(dump_model(model), origin="m")  # type: ignore[arg-type]
+    loaded = _load(dump_model(model))  # type: ignore[arg-type]
     np.testing.assert_array_equal(loaded.predict_proba(features), model.predict_proba(features))  # type: ignore[attr-defined]
 
 
@@ -68,14 +84,21 @@ def test_type_outside_allow_list_is_refused() -> None:
     data = sio.dumps(SneakyClassifier())
     with pytest.raises(
         ArtifactError,
-        match=r"refusing to load types outside the allow-list: tests\.model\.test_persist\.SneakyClassifier",
+        match=r"refusing to load types outside the allow-list for tests\.model\.test_persist\.SneakyClassifier: tests\.model\.test_persist\.SneakyClassifier \(ObjectNode\)",
     ):
-        load_model(data, origin="models/model.skops")
+        _load(data, estimator="tests.model.test_persist.SneakyClassifier")
 
 
-def test_extra_trusted_root_admits_the_configured_estimator_package() -> None:
+def test_the_estimator_package_is_not_trusted_wholesale() -> None:
+    """Naming an estimator outside the table trusts nothing of its package: only listed types."""
     data = sio.dumps(SneakyClassifier())
-    loaded = load_model(data, origin="m", extra_trusted_roots=frozenset({"tests"}))
+    with pytest.raises(ArtifactError, match="outside the allow-list"):
+        _load(data, estimator="tests.model.test_persist.SneakyClassifier")
+    loaded = _load(
+        data,
+        estimator="tests.model.test_persist.SneakyClassifier",
+        trusted_types=("tests.model.test_persist.SneakyClassifier",),
+    )
     assert isinstance(loaded, SneakyClassifier)
 
 
@@ -83,7 +106,7 @@ def test_a_pickle_is_not_a_model_file() -> None:
     import pickle
 
     with pytest.raises(ArtifactError, match="not a skops model file"):
-        load_model(pickle.dumps(LogisticRegression()), origin="models/model.skops")
+        _load(pickle.dumps(LogisticRegression()))
 
 
 def test_functions_are_refused_even_from_trusted_packages(tmp_path: object) -> None:
@@ -96,9 +119,9 @@ def test_functions_are_refused_even_from_trusted_packages(tmp_path: object) -> N
     data = sio.dumps(crafted)
     assert "numpy.testing._private.utils.runstring" in sio.get_untrusted_types(data=data)
     with pytest.raises(
-        ArtifactError, match=r"outside the allow-list: numpy\.testing\._private\.utils\.runstring"
+        ArtifactError, match=r"numpy\.testing\._private\.utils\.runstring \(FunctionNode\)"
     ):
-        load_model(data, origin="models/model.skops")
+        _load(data)
 
 
 def test_truncated_array_inside_a_model_is_reported(fitted: tuple[object, pd.DataFrame]) -> None:
@@ -110,4 +133,4 @@ def test_truncated_array_inside_a_model_is_reported(fitted: tuple[object, pd.Dat
             content = source.read(name)
             target.writestr(name, content[:20] if name.endswith(".npy") else content)
     with pytest.raises(ArtifactError, match="corrupt model file"):
-        load_model(buffer.getvalue(), origin="models/model.skops")
+        _load(buffer.getvalue())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -33,8 +34,9 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     model = train_model(train, report.schema_, params.model)
     serving = ServingConfig()
     contract = build_contract(report.schema_, train, report.null_fraction, serving)
+    model_bytes = dump_model(model)
     info = serving_metadata(
-        model_version="abc123",
+        model_version=hashlib.md5(model_bytes).hexdigest(),  # the md5 dvc.lock records
         estimator=params.model.estimator,
         git_sha="f" * 40,
         git_branch="main",
@@ -44,7 +46,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         registry_version="v1.2.0",
     )
     target = tmp_path_factory.mktemp("model")
-    write_model_folder(target, dump_model(model), contract, info)
+    write_model_folder(target, model_bytes, contract, info)
     return target
 
 
@@ -52,6 +54,10 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def predictor(folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Predictor:
     monkeypatch.setenv(LOG_DIR_VARIABLE, str(tmp_path / "log"))
     return Predictor.from_folder(folder)
+
+
+def _md5_of(predictor: Predictor) -> str:
+    return hashlib.md5(dump_model(predictor.model)).hexdigest()
 
 
 def records(rows: int = 3) -> list[dict[str, object]]:
@@ -63,7 +69,7 @@ def test_predicts_one_known_label_per_record(predictor: Predictor) -> None:
     answer = predictor.predict(records(5))
     assert len(answer["predictions"]) == 5
     assert set(answer["predictions"]) <= {"high", "low", "mid"}
-    assert answer["model_version"] == "abc123"
+    assert answer["model_version"] == _md5_of(predictor)
 
 
 def test_probabilities_sum_to_one_per_record(predictor: Predictor) -> None:
@@ -89,7 +95,7 @@ def test_contract_knows_the_training_categories_and_nulls(predictor: Predictor) 
 
 def test_metadata_reports_version_commit_metrics_and_classes(predictor: Predictor) -> None:
     info = predictor.metadata()
-    assert (info["model_version"], info["git_branch"]) == ("abc123", "main")
+    assert (info["model_version"], info["git_branch"]) == (_md5_of(predictor), "main")
     assert info["registry_version"] == "v1.2.0"
     assert info["metrics"] == {"model": {"accuracy": 0.9}}
     assert info["classes"] == ["high", "low", "mid"]

@@ -101,10 +101,14 @@ class Predictor:
         from mlgate.model.persist import load_model
 
         packaged = Packaged.from_folder(folder)
+        info = packaged.info
         model = load_model(
             (folder / MODEL_FILE).read_bytes(),
             origin=str(folder / MODEL_FILE),
-            extra_trusted_roots=frozenset({str(packaged.info["estimator"]).split(".", 1)[0]}),
+            expected_md5=str(info["model_version"]),  # the md5 dvc.lock recorded when packaged
+            recorded_in=str(folder / METADATA_FILE),
+            estimator=str(info["estimator"]),
+            trusted_types=tuple(str(name) for name in info.get("trusted_types", ())),
         )
         return cls(packaged, model)
 
