@@ -224,3 +224,15 @@ def test_worst_slice_gate_limit_follows_the_metrics_direction() -> None:
     ).gates.worst_slice
     assert ceiling is not None
     assert ceiling.limit == 0.4
+
+
+@pytest.mark.parametrize("name", ["sklearn.*", "sklearn", "xgboost.core.Booster; rm", ""])
+def test_trusted_types_must_be_exact_type_names(name: str) -> None:
+    raw = params_with(model={"estimator": "x.Y", "trusted_types": [name]})
+    with pytest.raises(ConfigError, match=r"model\.trusted_types: .*expected exact type names"):
+        parse_params(raw)
+
+
+def test_max_bytes_must_be_positive() -> None:
+    with pytest.raises(ConfigError, match=r"data\.max_bytes"):
+        parse_params(params_with(data={"max_bytes": 0}))

@@ -95,3 +95,46 @@ def test_na_values_replace_the_default_missing_tokens(tmp_path: Path) -> None:
     assert default["region"].isna().sum() == 2
     assert explicit["region"].tolist()[:2] == ["NA", "EU"]
     assert explicit["region"].isna().sum() == 1
+
+
+@pytest.mark.parametrize(
+    ("source", "refused"),
+    [
+        ("memory://data.csv", "the scheme 'memory' is not allowed"),
+        ("ftp://example.invalid/data.csv", "the scheme 'ftp' is not allowed"),
+        ("github://org:repo@main/data.csv", "the scheme 'github' is not allowed"),
+        ("zip://data.csv::file:///tmp/a.zip", "chained fsspec URLs are not allowed"),
+        ("simplecache::s3://bucket/data.csv", "chained fsspec URLs are not allowed"),
+    ],
+)
+def test_only_the_documented_schemes_are_read(source: str, refused: str) -> None:
+    with pytest.raises(SourceError) as error:
+        load_source(source)
+    assert str(error.value) == (
+        f"data.source: {refused} (expected a local path or file://, http://, https://, "
+        "s3://, gs://, az://)"
+    )
+
+
+def test_a_source_over_max_bytes_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    make_custom_frame().to_csv(path, index=False)
+    size = path.stat().st_size
+    with pytest.raises(SourceError) as error:
+        load_source(str(path), max_bytes=size - 1)
+    assert str(error.value) == (
+        f"data.source: {path} is {size} bytes, over data.max_bytes ({size - 1})"
+    )
+    assert len(load_source(str(path), max_bytes=size)) == len(make_custom_frame())
+
+
+def test_a_compressed_source_is_capped_on_what_it_expands_to(tmp_path: Path) -> None:
+    """A gzip bomb: small on disk, far over the cap once decompressed."""
+    path = tmp_path / "bomb.csv.gz"
+    with gzip.open(path, "wt") as handle:
+        handle.write("a,b\n" + "1,2\n" * 1_000_000)
+    assert path.stat().st_size < 100_000
+    with pytest.raises(
+        SourceError, match=r"bomb\.csv\.gz holds more than data\.max_bytes \(100000 bytes\)"
+    ):
+        load_source(str(path), max_bytes=100_000)

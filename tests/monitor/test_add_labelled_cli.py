@@ -61,3 +61,15 @@ def test_a_bad_label_is_one_line_and_changes_nothing(project: Path) -> None:
     assert f"{target!r} has label(s) the model was not trained on: malignant" in result.stderr
     assert (project / "params.yaml").read_text() == params_before
     assert not (project / TRAINING).exists()
+
+
+def test_a_symlinked_params_file_is_edited_through_the_link(project: Path) -> None:
+    """Forkers may keep params.yaml elsewhere; repointing must not replace the link by a copy."""
+    real = project / "config" / "params.yaml"
+    real.parent.mkdir()
+    (project / "params.yaml").rename(real)
+    (project / "params.yaml").symlink_to(real)
+    result = runner.invoke(app, ["add-labelled", "--labels", "labels.csv"])
+    assert result.exit_code == 0, result.stderr
+    assert (project / "params.yaml").is_symlink()
+    assert source(real.parent) == str(TRAINING)

@@ -157,10 +157,16 @@ def test_a_batch_needs_enough_rows_for_a_drift_test() -> None:
 
 
 @pytest.fixture
-def memory_bucket() -> Iterator[str]:
-    """memory://bucket-<id>/ holding prod/a.parquet, prod/b.parquet and other/c.parquet."""
+def memory_bucket(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """memory://bucket-<id>/ holding prod/a.parquet, prod/b.parquet and other/c.parquet.
+
+    fsspec's memory:// stands in for s3:// here, so it is allowed for these tests only.
+    """
     import fsspec
 
+    from mlgate.data import ingest
+
+    monkeypatch.setattr(ingest, "ALLOWED_SCHEMES", (*ingest.ALLOWED_SCHEMES, "memory"))
     root = f"memory://bucket-{uuid.uuid4().hex}"
     for name, x in (("prod/a", 1), ("prod/b", 2), ("other/c", 3)):
         with fsspec.open(f"{root}/{name}.parquet", "wb") as handle:
@@ -178,6 +184,11 @@ def test_a_remote_glob_is_expanded_by_fsspec(memory_bucket: str) -> None:
     assert load_batch(f"{memory_bucket}/prod/[ab].parquet")["x"].tolist() == [1, 2]
     with pytest.raises(SourceError, match="no file matches"):
         load_batch(f"{memory_bucket}/prod/*.csv")
+
+
+def test_a_batch_location_outside_the_allowed_schemes_is_refused() -> None:
+    with pytest.raises(SourceError, match=r"^memory://b/\*\.parquet: the scheme 'memory' is not"):
+        load_batch("memory://b/*.parquet")
 
 
 def test_an_https_url_is_one_file_with_its_query_string() -> None:
@@ -234,7 +245,12 @@ class _NoCredentialsFileSystem(AbstractFileSystem):
 
 
 @pytest.mark.parametrize("location", ["nocreds://bucket/b.parquet", "nocreds://bucket/*.parquet"])
-def test_a_remote_failure_of_any_type_is_a_source_error(location: str) -> None:
+def test_a_remote_failure_of_any_type_is_a_source_error(
+    location: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlgate.data import ingest
+
+    monkeypatch.setattr(ingest, "ALLOWED_SCHEMES", (*ingest.ALLOWED_SCHEMES, "nocreds"))
     register_implementation("nocreds", _NoCredentialsFileSystem, clobber=True)
     with pytest.raises(
         SourceError, match=re.escape(f"{location}: cannot read (Unable to locate credentials)")

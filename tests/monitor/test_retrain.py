@@ -51,8 +51,44 @@ def test_bad_labelled_batches(labelled: pd.DataFrame, message: str) -> None:
 
 
 def test_source_is_repointed_keeping_comments() -> None:
-    text = (
-        "# top\ndata:\n  # where\n  source: sklearn:breast_cancer  # bundled\n  target: t\nmodel:\n"
-    )
+    text = "# top\ndata:\n  # where\n  source: sklearn:breast_cancer  # bundled\n  target: t\n"
     updated = point_source_at(text, "data/external/training.parquet")
-    assert updated == text.replace("sklearn:breast_cancer", "data/external/training.parquet")
+    assert updated == text.replace(
+        "sklearn:breast_cancer  # bundled", "data/external/training.parquet # bundled"
+    )
+
+
+def test_the_projects_params_change_on_the_source_line_only() -> None:
+    from tests.conftest import REPO_ROOT
+
+    text = (REPO_ROOT / "params.yaml").read_text()
+    updated = point_source_at(text, "data/external/training.parquet")
+    changed = [
+        (before, after)
+        for before, after in zip(text.splitlines(), updated.splitlines(), strict=True)
+        if before != after
+    ]
+    assert changed == [
+        ("  source: sklearn:breast_cancer", "  source: data/external/training.parquet")
+    ]
+
+
+@pytest.mark.parametrize(
+    "old",
+    ["data/external/a#b.csv", "'data/external/it''s.csv'", '"s3://bucket/x.csv"  # quoted'],
+)
+def test_source_is_repointed_whatever_the_old_value_holds(old: str) -> None:
+    import yaml
+
+    text = f"data:\n  source: {old}\n  target: t  # the label\nmodel:\n  estimator: x\n"
+    updated = point_source_at(text, "data/external/new #1.parquet")
+    assert yaml.safe_load(updated) == {
+        "data": {"source": "data/external/new #1.parquet", "target": "t"},
+        "model": {"estimator": "x"},
+    }
+    assert "  target: t  # the label\n" in updated
+
+
+def test_a_params_file_without_data_is_refused() -> None:
+    with pytest.raises(SourceError, match=r"params\.yaml: no `data:` section"):
+        point_source_at("model:\n  estimator: x\n", "data/external/training.parquet")

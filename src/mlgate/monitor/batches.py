@@ -70,7 +70,11 @@ def expand_location(location: str) -> list[str]:
 
     An http(s) URL is always one file: its "?" starts a query string (a presigned URL's
     signature), not a wildcard. Other URLs are globbed by fsspec, local paths by `glob`.
+    Only the schemes data sources may use are read (`mlgate.data.ingest.ALLOWED_SCHEMES`).
     """
+    from mlgate.data.ingest import check_location
+
+    check_location(location, field=location)
     scheme = _scheme(location)
     if scheme in ("http", "https"):
         return [location]

@@ -7,7 +7,6 @@ the rows it already holds, so adding the same batch twice changes nothing.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from mlgate.data.schema import FeatureSchema
@@ -17,7 +16,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 TRAINING_DATA = "data/external/training.parquet"
-_SOURCE_LINE = re.compile(r"^(  source:[ \t]*)(\S[^#\n]*?)([ \t]*(#.*)?)$", re.M)
 
 
 def combine_training_data(
@@ -78,11 +76,11 @@ def _like(values: pd.Series, reference: pd.Series, origin: str) -> pd.Series:
 
 def point_source_at(params_text: str, source: str) -> str:
     """params.yaml with `data.source` set to `source`, comments and layout untouched."""
-    data_start = params_text.find("\ndata:")
-    start = 0 if params_text.startswith("data:") else data_start
-    if start < 0:
+    import yaml
+
+    from mlgate.params_file import set_params
+
+    body = yaml.safe_load(params_text)
+    if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
         raise SourceError("params.yaml: no `data:` section")
-    match = _SOURCE_LINE.search(params_text, start)
-    if match is None:
-        raise SourceError("params.yaml: no `data.source` line to update")
-    return params_text[: match.start(2)] + source + params_text[match.end(2) :]
+    return set_params(params_text, {"data.source": source}, "params.yaml")
