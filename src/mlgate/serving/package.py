@@ -15,9 +15,9 @@ from importlib import metadata as distributions
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mlgate.config import ServingConfig
+from mlgate.config import PredictionLogConfig, ServingConfig
 from mlgate.data.schema import FeatureSchema
-from mlgate.errors import MlgateError
+from mlgate.errors import ConfigError, MlgateError
 from mlgate.serving.contract import RequestContract
 from mlgate.serving.predictor import CONTRACT_FILE, METADATA_FILE, MODEL_FILE
 
@@ -48,6 +48,7 @@ def build_contract(
     config: ServingConfig,
 ) -> RequestContract:
     """The request contract: the training schema, its categories and which features may be null."""
+    check_logged_fields(config.prediction_log, schema)
     categories = {
         name: frozenset(str(value) for value in train[name].dropna().unique())
         for name in schema.categorical
@@ -65,7 +66,21 @@ def build_contract(
         unknown_category=config.unknown_category,
         max_records=config.max_records,
         ranges=ranges,
+        max_body_bytes=config.max_body_bytes,
+        max_string_chars=config.max_string_chars,
     )
+
+
+def check_logged_fields(log: PredictionLogConfig, schema: FeatureSchema) -> None:
+    """The prediction log's `fields` and `hash_fields` must name the model's features."""
+    listed = (log.fields if isinstance(log.fields, tuple) else ()) + log.hash_fields
+    unknown = sorted(set(listed) - set(schema.features))
+    if unknown:
+        shown = ", ".join(schema.features[:10]) + (", …" if len(schema.features) > 10 else "")
+        raise ConfigError(
+            f"serving.prediction_log: {', '.join(map(repr, unknown))} not among the model's "
+            f"features ({shown})"
+        )
 
 
 def params_digest(params: Mapping[str, Any]) -> str:
@@ -97,10 +112,7 @@ def serving_metadata(
         "git_branch": git_branch,
         "metrics": dict(metrics),
         "params_digest": digest,
-        "prediction_log": {
-            "dir": config.prediction_log.dir,
-            "sample_rate": config.prediction_log.sample_rate,
-        },
+        "prediction_log": config.prediction_log.model_dump(mode="json"),
     }
 
 
