@@ -43,7 +43,17 @@ def packaged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
 
 @pytest.fixture(scope="session")
 def server(packaged: tuple[Path, dict[str, str]]) -> Iterator[str]:
-    """`bentoml serve` of the packaged service on 127.0.0.1, shared by the serving tests."""
+    """`bentoml serve` of the packaged service on 127.0.0.1, shared by the serving tests.
+
+    It has a BentoML home of its own (the model store linked in): every `bentoml serve` empties
+    its home's Prometheus folder at start, which would reset this server's /metrics whenever
+    another test serves (`mlgate smoke`).
+    """
     project, env = packaged
-    with served("mlgate.serving.service:MlgateModel", cwd=project, env=env) as url:
+    home = project.parent / "bentoml-server"
+    home.mkdir(exist_ok=True)
+    if not (home / "models").exists():
+        (home / "models").symlink_to(Path(env["BENTOML_HOME"]) / "models")
+    own = env | {"BENTOML_HOME": str(home)}
+    with served("mlgate.serving.service:MlgateModel", cwd=project, env=own) as url:
         yield url
