@@ -5,7 +5,8 @@ of its own), then BentoML's adaptive batching merges concurrent requests into on
 `predict_proba` call, which is what makes a tree ensemble fast under load. The model is
 declared on the class (not loaded ad hoc) so `bentoml build` packs it into the bento and the
 image (BentoML issues #4702/#5319). Health, readiness, liveness and Prometheus `/metrics` are
-BentoML's own endpoints.
+BentoML's own endpoints. Two ASGI middlewares run inside BentoML's own (metrics, timeout): 415
+for a body not declared as JSON, 413 for a body beyond the contract's max_body_bytes.
 """
 
 from __future__ import annotations
