@@ -87,3 +87,28 @@ def test_many_problems_are_summarised() -> None:
 
 def test_contract_round_trips_through_json() -> None:
     assert RequestContract.from_json_dict(CONTRACT.to_json_dict()) == CONTRACT
+
+
+@pytest.mark.parametrize(
+    "contract",
+    [
+        RequestContract(SCHEMA, {}, max_records=3),  # no categories known: any was accepted
+        RequestContract(SCHEMA, CONTRACT.categories, unknown_category="ignore", max_records=3),
+    ],
+    ids=["no known categories", "unknown_category ignore"],
+)
+def test_a_category_longer_than_the_cap_is_refused_naming_the_field(
+    contract: RequestContract,
+) -> None:
+    long = "r" * (contract.max_string_chars + 1)
+    message = problems([GOOD | {"colour": long}], contract)
+    assert message == (
+        f"records[0]: 'colour' is a string of {len(long)} characters; "
+        f"at most {contract.max_string_chars} (serving.max_string_chars)"
+    )
+    assert check_records([GOOD | {"colour": "r" * contract.max_string_chars}], contract)
+
+
+def test_an_unknown_key_is_echoed_cut_to_64_characters() -> None:
+    message = problems([GOOD | {"k" * 100_000: 1}])
+    assert message == f"records[0]: unknown field(s) '{'k' * 64}…'"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ import pytest
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.serving.test_server import post, request, serve
+from tests.serving.test_server import post, request
 
 pytestmark = pytest.mark.slow
 
@@ -313,25 +312,24 @@ def scrape_config() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def scraped(packaged: tuple[Path, dict[str, str]]) -> Iterator[Scrape]:
-    """/metrics of a real server after good, bad and concurrent (batched) requests."""
-    project, env = packaged
+def scraped(packaged: tuple[Path, dict[str, str]], server: str) -> Scrape:
+    """/metrics of the session's real server after good, bad and concurrent (batched) requests."""
+    project, _ = packaged
     frame = pd.read_parquet(project / "data" / "processed" / "test.parquet")
     records = json.loads(frame.drop(columns=["target"]).head(10).to_json(orient="records"))
-    for url in serve("mlgate.serving.service:MlgateModel", project, env):
-        for route in ("/predict", "/predict_proba"):
-            assert post(f"{url}{route}", {"records": records})[0] == 200
-            assert post(f"{url}{route}", {"records": []})[0] == 400
-            assert post(f"{url}{route}", {"records": [{"colour": "red"}]})[0] == 400
-            assert request(f"{url}{route}", b"{}", kind="text/plain")[0] == 415
-            with ThreadPoolExecutor(max_workers=8) as pool:
-                singles = [{"records": [record]} for record in records[:8]]
-                answers = list(pool.map(post, [f"{url}{route}"] * 8, singles))
-            assert [status for status, _ in answers] == [200] * 8
-        assert post(f"{url}/metadata", {})[0] == 200
-        status, text = request(f"{url}/metrics")
-        assert status == 200
-        yield parse_scrape(text)
+    for route in ("/predict", "/predict_proba"):
+        assert post(f"{server}{route}", {"records": records})[0] == 200
+        assert post(f"{server}{route}", {"records": []})[0] == 400
+        assert post(f"{server}{route}", {"records": [{"colour": "red"}]})[0] == 400
+        assert request(f"{server}{route}", b"{}", kind="text/plain")[0] == 415
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            singles = [{"records": [record]} for record in records[:8]]
+            answers = list(pool.map(post, [f"{server}{route}"] * 8, singles))
+        assert [status for status, _ in answers] == [200] * 8
+    assert post(f"{server}/metadata", {})[0] == 200
+    status, text = request(f"{server}/metrics")
+    assert status == 200
+    return parse_scrape(text)
 
 
 def test_the_promql_reader_finds_every_selector() -> None:

@@ -19,7 +19,7 @@ from mlgate.serving.package import (
     serving_metadata,
     write_model_folder,
 )
-from mlgate.serving.predictor import LOG_DIR_VARIABLE, Predictor
+from mlgate.serving.predictor import LOG_DIR_VARIABLE, SAMPLE_RATE_VARIABLE, Predictor
 from tests.conftest import BASE_PARAMS, make_custom_frame
 
 
@@ -53,6 +53,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def predictor(folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Predictor:
     monkeypatch.setenv(LOG_DIR_VARIABLE, str(tmp_path / "log"))
+    monkeypatch.setenv(SAMPLE_RATE_VARIABLE, "1.0")  # params' default samples 1%
     return Predictor.from_folder(folder)
 
 
@@ -122,3 +123,41 @@ def test_predictions_are_logged_for_monitoring(predictor: Predictor, tmp_path: P
     lines = [json.loads(line) for line in log.read_text().splitlines()]
     assert [line["prediction"] for line in lines] == answer["predictions"]
     assert lines[0]["inputs"] == sent[0]
+
+
+def test_logged_fields_must_be_features_of_the_model() -> None:
+    from mlgate.config import PredictionLogConfig
+    from mlgate.errors import ConfigError
+    from mlgate.serving.package import check_logged_fields
+
+    schema = validate_frame(make_custom_frame(), parse_params(BASE_PARAMS).data).schema_
+    assert schema is not None
+    feature = schema.features[0]
+    check_logged_fields(PredictionLogConfig(fields=(feature,), hash_fields=(feature,)), schema)
+    with pytest.raises(ConfigError, match=r"^serving\.prediction_log: 'ssn' not among the model"):
+        check_logged_fields(PredictionLogConfig(hash_fields=("ssn",)), schema)
+
+
+def test_the_packaged_log_settings_limit_and_hash_what_is_logged(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    copy = tmp_path / "model"
+    shutil.copytree(folder, copy)
+    info = json.loads((copy / "metadata.json").read_text())
+    sent = records(1)
+    first, second = list(sent[0])[:2]
+    info["prediction_log"] |= {"fields": [first, second], "hash_fields": [second]}
+    (copy / "metadata.json").write_text(json.dumps(info))
+    monkeypatch.setenv(LOG_DIR_VARIABLE, str(tmp_path / "log"))
+    monkeypatch.setenv(SAMPLE_RATE_VARIABLE, "1.0")
+    monkeypatch.setenv("MLGATE_PREDICTION_LOG_HASH_KEY", "a secret")
+    predictor = Predictor.from_folder(copy)
+    predictor.predict(sent)
+    (log,) = (tmp_path / "log").iterdir()
+    logged = json.loads(log.read_text())["inputs"]
+    assert list(logged) == [first, second]
+    assert logged[first] == sent[0][first]
+    assert str(logged[second]).startswith("hmac-sha256:")
+    assert predictor.metadata()["prediction_log"]["hash_fields"] == [second]

@@ -44,12 +44,6 @@ def serve(target: str, cwd: Path, env: dict[str, str]) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def server(packaged: tuple[Path, dict[str, str]]) -> Iterator[str]:
-    project, env = packaged
-    yield from serve("mlgate.serving.service:MlgateModel", project, env)
-
-
-@pytest.fixture(scope="module")
 def test_records(packaged: tuple[Path, dict[str, str]]) -> list[dict[str, Any]]:
     frame = pd.read_parquet(packaged[0] / "data" / "processed" / "test.parquet")
     return json.loads(frame.drop(columns=["target"]).head(20).to_json(orient="records"))
@@ -297,3 +291,21 @@ def test_exported_bento_serves_from_an_empty_store(
         status, body = post(f"{url}/predict", {"records": test_records[:2]})
         assert status == 200, body
         assert len(json.loads(body)) == 2
+
+
+def test_the_prediction_log_is_private_and_its_drops_are_metrics(
+    server: str, packaged: tuple[Path, dict[str, str]], test_records: list[dict[str, Any]]
+) -> None:
+    import stat
+
+    assert post(f"{server}/predict", {"records": test_records[:1]})[0] == 200
+    folder = packaged[0].parent / "predictions"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(path.stat().st_mode) for path in folder.glob("*.jsonl")} == {0o600}
+    metrics = request(f"{server}/metrics")[1]
+    for reason in ("write_error", "too_large"):
+        assert f'mlgate_prediction_log_dropped_total{{reason="{reason}"}} 0.0' in metrics
+    assert "mlgate_prediction_log_files_removed_total 0.0" in metrics
+    log = json.loads(post(f"{server}/metadata", {})[1])["prediction_log"]
+    assert log["sample_rate"] == 1.0  # the fixture's MLGATE_PREDICTION_LOG_SAMPLE_RATE
+    assert (log["max_file_bytes"], log["max_files"], log["fields"]) == (64 * 1024**2, 8, "all")

@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 
 MAX_PROBLEMS_LISTED = 5
 MAX_NAMES_LISTED = 10
+# A name a client sent (an unknown key) is echoed at most this long: an error is no amplifier.
+MAX_NAME_SHOWN = 64
+DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024  # serving.max_body_bytes (see mlgate.config)
+DEFAULT_MAX_STRING_CHARS = 256  # serving.max_string_chars
 # A number this many training ranges beyond the training data is refused: the model cannot use
 # it, and such a value would overflow the float32 a tree ensemble scores in, failing the batch
 # it was merged into.
@@ -41,6 +45,9 @@ class RequestContract:
     max_records: int = 1000
     # Training (min, max) per numeric feature; values far beyond it are refused.
     ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    # The largest request body (413 beyond) and the longest string value of any field.
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_string_chars: int = DEFAULT_MAX_STRING_CHARS
 
     def accepted_range(self, name: str) -> tuple[float, float] | None:
         seen = self.ranges.get(name)
@@ -58,6 +65,8 @@ class RequestContract:
             "unknown_category": self.unknown_category,
             "max_records": self.max_records,
             "ranges": {name: list(bounds) for name, bounds in self.ranges.items()},
+            "max_body_bytes": self.max_body_bytes,
+            "max_string_chars": self.max_string_chars,
         }
 
     @classmethod
@@ -72,6 +81,9 @@ class RequestContract:
                 name: (float(low), float(high))
                 for name, (low, high) in body.get("ranges", {}).items()
             },
+            # Models packaged before these limits existed get the defaults.
+            max_body_bytes=int(body.get("max_body_bytes", DEFAULT_MAX_BODY_BYTES)),
+            max_string_chars=int(body.get("max_string_chars", DEFAULT_MAX_STRING_CHARS)),
         )
 
 
@@ -115,6 +127,21 @@ def _show(value: object) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
+def show_name(name: object) -> str:
+    """A key a client sent, quoted, cut to MAX_NAME_SHOWN characters and marked '…' if cut."""
+    text = str(name)
+    return repr(text if len(text) <= MAX_NAME_SHOWN else text[:MAX_NAME_SHOWN] + "…")
+
+
+def _long_string_problem(name: str, value: object, contract: RequestContract) -> str | None:
+    if isinstance(value, str) and len(value) > contract.max_string_chars:
+        return (
+            f"{name!r} is a string of {len(value)} characters; at most "
+            f"{contract.max_string_chars} (serving.max_string_chars)"
+        )
+    return None
+
+
 def record_problems(record: object, contract: RequestContract) -> list[str]:
     """Every way one record breaks the contract (empty when it is fine)."""
     if not isinstance(record, Mapping):
@@ -123,17 +150,21 @@ def record_problems(record: object, contract: RequestContract) -> list[str]:
     problems = [f"missing field {name!r}" for name in schema.features if name not in record]
     extra = sorted(str(name) for name in record if name not in schema.features)
     if extra:
-        listed = ", ".join(map(repr, extra[:MAX_NAMES_LISTED]))
+        listed = ", ".join(map(show_name, extra[:MAX_NAMES_LISTED]))
         more = f" and {len(extra) - MAX_NAMES_LISTED} more" if len(extra) > MAX_NAMES_LISTED else ""
         problems.append(f"unknown field(s) {listed}{more}")
     for name in schema.numeric:
         if name in record:
-            problem = _number_problem(name, record[name], contract)
+            problem = _long_string_problem(name, record[name], contract) or _number_problem(
+                name, record[name], contract
+            )
             if problem:
                 problems.append(problem)
     for name in schema.categorical:
         if name in record:
-            problem = _category_problem(name, record[name], contract)
+            problem = _long_string_problem(name, record[name], contract) or _category_problem(
+                name, record[name], contract
+            )
             if problem:
                 problems.append(problem)
     return problems

@@ -1,7 +1,8 @@
 """Package the DVC-produced model for BentoML: the model store entry, then the bento.
 
 The store entry holds the skops file, the request contract and the metadata `/metadata`
-serves; `bentoml build` packs it because the service declares it on its class.
+serves; `bentoml build` packs it because the service declares it on its class. The bento's
+packages are exactly uv.lock's resolution of what the service imports, with hashes.
 """
 
 from __future__ import annotations
@@ -9,15 +10,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
-from collections.abc import Mapping
-from importlib import metadata as distributions
+import subprocess
+import tempfile
+import tomllib
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mlgate.config import ServingConfig
+from mlgate.config import PredictionLogConfig, ServingConfig
 from mlgate.data.schema import FeatureSchema
-from mlgate.errors import MlgateError
+from mlgate.errors import ConfigError, MlgateError
 from mlgate.serving.contract import RequestContract
 from mlgate.serving.predictor import CONTRACT_FILE, METADATA_FILE, MODEL_FILE
 
@@ -27,7 +31,8 @@ if TYPE_CHECKING:
 MODEL_NAME = "mlgate-model"
 BENTO_NAME = "mlgate"
 SERVICE = "mlgate.serving.service:MlgateModel"
-# What the service imports at run time, pinned to the versions that trained the model.
+# What the service imports at run time; the image gets these and their dependencies, at the
+# versions (and hashes) uv.lock resolved, which are the versions that trained the model.
 RUNTIME_DISTRIBUTIONS = (
     "bentoml",
     "scikit-learn",
@@ -48,6 +53,7 @@ def build_contract(
     config: ServingConfig,
 ) -> RequestContract:
     """The request contract: the training schema, its categories and which features may be null."""
+    check_logged_fields(config.prediction_log, schema)
     categories = {
         name: frozenset(str(value) for value in train[name].dropna().unique())
         for name in schema.categorical
@@ -65,7 +71,21 @@ def build_contract(
         unknown_category=config.unknown_category,
         max_records=config.max_records,
         ranges=ranges,
+        max_body_bytes=config.max_body_bytes,
+        max_string_chars=config.max_string_chars,
     )
+
+
+def check_logged_fields(log: PredictionLogConfig, schema: FeatureSchema) -> None:
+    """The prediction log's `fields` and `hash_fields` must name the model's features."""
+    listed = (log.fields if isinstance(log.fields, tuple) else ()) + log.hash_fields
+    unknown = sorted(set(listed) - set(schema.features))
+    if unknown:
+        shown = ", ".join(schema.features[:10]) + (", …" if len(schema.features) > 10 else "")
+        raise ConfigError(
+            f"serving.prediction_log: {', '.join(map(repr, unknown))} not among the model's "
+            f"features ({shown})"
+        )
 
 
 def params_digest(params: Mapping[str, Any]) -> str:
@@ -99,10 +119,7 @@ def serving_metadata(
         "git_branch": git_branch,
         "metrics": dict(metrics),
         "params_digest": digest,
-        "prediction_log": {
-            "dir": config.prediction_log.dir,
-            "sample_rate": config.prediction_log.sample_rate,
-        },
+        "prediction_log": config.prediction_log.model_dump(mode="json"),
     }
 
 
@@ -129,17 +146,97 @@ def write_model_folder(
     (folder / METADATA_FILE).write_text(json.dumps(dict(info), indent=2, sort_keys=True))
 
 
-def runtime_requirements(extra: tuple[str, ...] = ()) -> list[str]:
-    """`name==version` for every runtime distribution, as installed here."""
-    names = dict.fromkeys((*RUNTIME_DISTRIBUTIONS, *extra))
-    return [f"{name}=={distributions.version(name)}" for name in names]
+def distribution_name(name: str) -> str:
+    """A distribution's normalized name (PEP 503): `PyYAML`, `ruamel_yaml` → `pyyaml`, ..."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def runtime_closure(lock: Mapping[str, Any], roots: Iterable[str]) -> set[str]:
+    """The names of `roots` and everything they need in uv.lock (extras followed, any marker)."""
+    packages: dict[str, list[Mapping[str, Any]]] = {}
+    for package in lock["package"]:
+        packages.setdefault(distribution_name(package["name"]), []).append(package)
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    todo: list[tuple[str, tuple[str, ...]]] = [(distribution_name(root), ()) for root in roots]
+    while todo:
+        name, extras = todo.pop()
+        if (name, extras) in seen:
+            continue
+        if name not in packages:
+            raise MlgateError(f"uv.lock has no package {name!r}: run `uv lock`")
+        seen.add((name, extras))
+        for package in packages[name]:
+            needs = list(package.get("dependencies", []))
+            for extra in extras:
+                needs += package.get("optional-dependencies", {}).get(extra, [])
+            todo += [
+                (distribution_name(d["name"]), tuple(sorted(d.get("extra", [])))) for d in needs
+            ]
+    return {name for name, _ in seen}
+
+
+def _requirement_blocks(text: str) -> list[str]:
+    """A requirements file's requirements, each with its continuation lines joined."""
+    joined = re.sub(r"\s*\\\n\s*", " ", text)
+    return [line.strip() for line in joined.splitlines() if line.strip() and line[0] != "#"]
+
+
+def _wheel_requirement(package: Mapping[str, Any]) -> str:
+    """`name @ <wheel url> --hash=...` for a pure-Python package (one wheel for all platforms)."""
+    universal = [w for w in package.get("wheels", []) if w["url"].endswith("-none-any.whl")]
+    if len(universal) != 1:
+        raise MlgateError(f"uv.lock: {package['name']} has no single pure-Python wheel")
+    return f"{package['name']} @ {universal[0]['url']} --hash={universal[0]['hash']}"
+
+
+def locked_requirements(lock_file: Path, uv: str) -> str:
+    """A requirements file of uv.lock's resolution of RUNTIME_DISTRIBUTIONS, with hashes.
+
+    `uv export` of the project less (`--prune`) its direct dependencies the service does not
+    import (DVC, GTO, matplotlib, uv, ...). `--require-hashes` makes the image's installer refuse
+    anything unhashed. BentoML appends an unhashed `bentoml==<version>` unless the file names
+    bentoml by URL, so bentoml is given as its wheel's URL and hash, both from uv.lock.
+    """
+    try:
+        lock = tomllib.loads(lock_file.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise MlgateError(f"{lock_file}: cannot read the lock file ({exc})") from None
+    needed = runtime_closure(lock, RUNTIME_DISTRIBUTIONS)
+    (project,) = [p for p in lock["package"] if p.get("source", {}).get("editable") == "."]
+    direct = {distribution_name(d["name"]) for d in project.get("dependencies", [])} | {
+        distribution_name(d["name"])
+        for needs in project.get("optional-dependencies", {}).values()
+        for d in needs
+    }
+    pruned = [arg for name in sorted(direct - needed) for arg in ("--prune", name)]
+    command = [uv, "export", "--frozen", "--no-dev", "--extra", "serving", "--no-emit-project"]
+    command += ["--no-header", "--no-annotate", "--format", "requirements-txt", *pruned]
+    done = subprocess.run(
+        command, cwd=lock_file.parent, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise MlgateError(f"`uv export` of {lock_file} failed: {last}")
+    blocks = _requirement_blocks(done.stdout)
+    exported = {distribution_name(re.split(r"[=;@\s\[]", block, maxsplit=1)[0]) for block in blocks}
+    if exported != needed:
+        raise MlgateError(
+            f"`uv export` disagrees with {lock_file} on the runtime packages: "
+            f"{sorted(exported ^ needed)}"
+        )
+    (bentoml,) = [p for p in lock["package"] if distribution_name(p["name"]) == "bentoml"]
+    lines = [
+        _wheel_requirement(bentoml) if block.startswith(f"bentoml=={bentoml['version']}") else block
+        for block in blocks
+    ]
+    return "--require-hashes\n" + "\n".join(lines) + "\n"
 
 
 def locate_uv() -> str:
-    """The uv that `bentoml build` will use, put first on PATH so BentoML's lookup finds it.
+    """The uv that exports uv.lock's resolution for the bento, put first on PATH.
 
-    BentoML freezes the bento's requirements with uv; when uv is not on PATH it tries to
-    pip-install it into this interpreter, which fails in a uv-made venv (no pip).
+    BentoML also looks uv up on PATH; when none is there it tries to pip-install it into this
+    interpreter, which fails in a uv-made venv (no pip).
     """
     found = shutil.which("uv")
     if found is None:
@@ -156,17 +253,34 @@ def locate_uv() -> str:
     return found
 
 
-def build_bento(source_root: str, model_tag: str, docker: Mapping[str, Any]) -> str:
-    """`bentoml build` of the service with its packages pinned; returns the bento tag."""
+def build_bento(
+    source_root: str,
+    model_tag: str,
+    docker: Mapping[str, Any],
+    lock_file: Path = Path("uv.lock"),
+) -> str:
+    """`bentoml build` of the service with uv.lock's packages and hashes; returns the bento tag.
+
+    `lock_packages=False`: BentoML would otherwise re-resolve the file with `uv pip compile`,
+    without hashes.
+    """
     import bentoml
 
-    bento = bentoml.bentos.build(
-        SERVICE,
-        name=BENTO_NAME,
-        labels={"model": model_tag.replace(":", "-")},
-        build_ctx=source_root,
-        include=["mlgate/**/*.py"],
-        python={"packages": runtime_requirements()},
-        docker=dict(docker),
-    )
+    requirements = locked_requirements(lock_file, locate_uv())
+    # BentoML reads the file only from inside the build context, by a relative path.
+    with tempfile.TemporaryDirectory(prefix="mlgate-bento-", dir=source_root) as folder:
+        path = Path(folder) / "requirements.txt"
+        path.write_text(requirements, encoding="utf-8")
+        bento = bentoml.bentos.build(
+            SERVICE,
+            name=BENTO_NAME,
+            labels={"model": model_tag.replace(":", "-")},
+            build_ctx=source_root,
+            include=["mlgate/**/*.py"],
+            python={
+                "requirements_txt": str(path.relative_to(source_root)),
+                "lock_packages": False,
+            },
+            docker=dict(docker),
+        )
     return str(bento.tag)

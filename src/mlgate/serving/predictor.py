@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mlgate.serving.contract import RequestContract, check_records, records_to_frame
-from mlgate.serving.predlog import PredictionLog
+from mlgate.serving.predlog import HASH_KEY_VARIABLE, PredictionLog
 
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
@@ -43,10 +43,7 @@ class Packaged:
         contract = RequestContract.from_json_dict(
             json.loads((folder / CONTRACT_FILE).read_text(encoding="utf-8"))
         )
-        settings = info.get("prediction_log", {})
-        directory = os.environ.get(LOG_DIR_VARIABLE, settings.get("dir") or "")
-        rate = float(os.environ.get(SAMPLE_RATE_VARIABLE, settings.get("sample_rate", 0.0)))
-        return cls(contract, info, PredictionLog(Path(directory) if directory else None, rate))
+        return cls(contract, info, _prediction_log(info.get("prediction_log", {})))
 
     @property
     def version(self) -> str:
@@ -82,11 +79,33 @@ class Packaged:
         effective = {
             "dir": str(log.directory) if log.directory else None,
             "sample_rate": log.sample_rate,
+            "max_file_bytes": log.max_file_bytes,
+            "max_files": log.max_files,
+            "fields": log.fields if isinstance(log.fields, str) else sorted(log.fields),
+            "hash_fields": sorted(log.hash_fields),
         }
         return self.info | {
             "classes": [str(label) for label in self.contract.schema.labels],
             "prediction_log": effective,
         }
+
+
+def _prediction_log(settings: Mapping[str, Any]) -> PredictionLog:
+    """The log `mlgate bento` configured (metadata.json), with the env vars' overrides."""
+    directory = os.environ.get(LOG_DIR_VARIABLE, settings.get("dir") or "")
+    rate = float(os.environ.get(SAMPLE_RATE_VARIABLE, settings.get("sample_rate", 0.0)))
+    key = os.environ.get(HASH_KEY_VARIABLE)
+    optional = {
+        name: settings[name]
+        for name in ("max_file_bytes", "max_files", "fields", "hash_fields")
+        if name in settings  # a model packaged before the log had a budget: the defaults
+    }
+    return PredictionLog(
+        Path(directory) if directory else None,
+        rate,
+        hash_key=key.encode("utf-8") if key else None,
+        **optional,
+    )
 
 
 @dataclass
