@@ -309,3 +309,48 @@ def test_the_prediction_log_is_private_and_its_drops_are_metrics(
     log = json.loads(post(f"{server}/metadata", {})[1])["prediction_log"]
     assert log["sample_rate"] == 1.0  # the fixture's MLGATE_PREDICTION_LOG_SAMPLE_RATE
     assert (log["max_file_bytes"], log["max_files"], log["fields"]) == (64 * 1024**2, 8, "all")
+
+
+def test_the_server_refuses_to_start_on_a_crafted_model_in_its_store(
+    packaged: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """A model store whose model file (and metadata) an attacker rewrote: the service's start-up
+    refuses the file before skops builds anything, and the payload never runs. (BentoML keeps
+    restarting the failed worker, so the test reads the log rather than wait for an exit.)"""
+    import hashlib
+    import shutil
+    import time
+
+    from mlgate.serving.smoke import free_port
+    from tests.security.payloads import payloads, rewrite
+
+    project, env = packaged
+    home = tmp_path / "bentoml"
+    shutil.copytree(Path(env["BENTOML_HOME"]) / "models", home / "models", symlinks=True)
+    (model_file,) = (home / "models").glob("mlgate-model/*/model.skops")
+    marker = tmp_path / "ran"
+    crafted = rewrite(model_file.read_bytes(), payloads(marker, tmp_path / "v")["reexported-popen"])
+    model_file.write_bytes(crafted)
+    metadata = model_file.with_name("metadata.json")
+    info = json.loads(metadata.read_text()) | {"model_version": hashlib.md5(crafted).hexdigest()}
+    metadata.write_text(json.dumps(info))
+    log = tmp_path / "serve.log"
+    command = ["bentoml", "serve", "mlgate.serving.service:MlgateModel", "--host", "127.0.0.1"]
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [*command, "--port", str(free_port())],
+            cwd=project,
+            env=env | {"BENTOML_HOME": str(home)},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + READY_WITHIN_S
+            while "refusing to load types" not in log.read_text() and time.monotonic() < deadline:
+                time.sleep(0.5)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    assert "model.skops: refusing to load types outside the allow-list" in log.read_text()
+    assert "numpy.distutils.fcompiler.gnu.Popen" in log.read_text()
+    assert not marker.exists(), "the payload ran in the server"
