@@ -38,6 +38,7 @@ ACTIONS = {
     "docker/setup-buildx-action": "setup-buildx",
     "docker/login-action": "login",
     "actions/attest-build-provenance": "attest",
+    "actions/attest": "attest",
     "anchore/sbom-action": "sbom",
     "Azure/setup-kubectl": "setup-kubectl",
     "aws-actions/configure-aws-credentials": "configure-aws-credentials",
