@@ -23,7 +23,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 # Root-only steps (debootstrap) use sudo when not root, as on GitHub's runners.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: help setup run reproduce drift-report review bento serve smoke image base-image fetch-batch monitor monitor-summary drift-issue retrain-data push-data test-serving publish-image image-digest rollout system-deps check-fresh lint-workflows rehearse test test-fast lint format typecheck bench clean
+.PHONY: help setup run reproduce drift-report review bento serve smoke image base-image fetch-batch monitor monitor-summary drift-issue retrain-data push-data test-serving image-archive image-tags rollout system-deps check-fresh lint-workflows rehearse test test-fast lint format typecheck bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -138,8 +138,13 @@ drift-issue: ## Open, or update, the one open "Data drift in production" issue (
 retrain-data: setup ## Append the labelled batch in $LABELS to the training data (a new DVC version)
 	mlgate add-labelled --labels "$$LABELS"
 
-push-data: setup ## dvc push what dvc.lock names, and the run-cache (reviews and CI pull instead of retraining)
-	dvc push --run-cache
+# The only target that holds the DVC remote's write credentials in CI, in a job that ran no
+# project code: it installs the locked dependencies without the project itself (no mlgate, no
+# dev tools) into $(PUSH_VENV) and runs nothing but `dvc push` on the cache in .dvc/cache.
+PUSH_VENV ?= $(CURDIR)/.venv-push
+push-data: | $(UV) ## dvc push what dvc.lock names, and the run-cache (reviews and CI pull instead of retraining)
+	UV_PROJECT_ENVIRONMENT=$(PUSH_VENV) $(UV) sync --locked --no-install-project --no-dev --quiet
+	$(PUSH_VENV)/bin/dvc push --run-cache
 
 test-serving: setup ## The serving tests (in-process and a real server; not the container build)
 	pytest tests/serving --no-cov -m "not container"
@@ -161,17 +166,19 @@ push-tags: ## Push the registry's tags to origin (with $GITHUB_TOKEN when set)
 	git $(if $(GITHUB_TOKEN),-c credential.helper= -c 'credential.helper=!f() { echo username=x-access-token; echo "password=$$GITHUB_TOKEN"; }; f') \
 		push origin 'refs/tags/model@*:refs/tags/model@*' 'refs/tags/model#*:refs/tags/model#*'
 
-publish-image: ## Build with buildx and push $(IMAGE) tagged <git-sha>, <branch>, model-<hash>, v<X.Y.Z>
-	@version=$$(mlgate registry version) || { version=""; \
-		echo "::warning::the model is not a registered version: the image gets no v<X.Y.Z> tag"; }; \
-	set -x; bentoml containerize mlgate:latest --backend buildx \
-		-t $(IMAGE):$(GIT_SHA) -t $(IMAGE):$(GIT_BRANCH) -t $(IMAGE):model-$(MODEL_HASH) \
-		$${version:+-t $(IMAGE):$$version} \
-		--opt push --opt metadata-file=$(CURDIR)/reports/image-build.json
+# deploy.yml builds and tests in one job (read-only) and publishes in another: the build job
+# leaves the image as an OCI archive and the tags to push it with; the publish job pushes that
+# archive (skopeo) and attests it, running none of this project's code.
+IMAGE_ARCHIVE ?= $(CURDIR)/dist/image.oci.tar
+image-archive: setup ## Build the image with buildx into the OCI archive $(IMAGE_ARCHIVE) (pushes nothing)
+	@mkdir -p $(dir $(IMAGE_ARCHIVE))
+	bentoml containerize mlgate:latest --backend buildx -t $(IMAGE):$(GIT_SHA) \
+		--opt output=type=oci,dest=$(IMAGE_ARCHIVE)
 
-image-digest: ## image=… and digest=… of the last publish-image (lines for $GITHUB_OUTPUT)
-	@echo "image=$(IMAGE)"
-	@python -c "import json; print('digest=' + json.load(open('reports/image-build.json'))['containerimage.digest'])"
+image-tags: setup ## tags=<git-sha> <branch> model-<hash> v<X.Y.Z> for the image (a line for $$GITHUB_OUTPUT)
+	@version=$$(mlgate registry version) || { version=""; \
+		echo "::warning::the model is not a registered version: the image gets no v<X.Y.Z> tag" >&2; }; \
+	echo "tags=$(GIT_SHA) $(GIT_BRANCH) model-$(MODEL_HASH)$${version:+ $$version}"
 
 OVERLAY ?= staging
 rollout: ## Apply deploy/k8s/overlays/$OVERLAY with IMAGE_REF (needs KUBE_CONFIG; skips without)
@@ -192,8 +199,9 @@ check-fresh: reproduce ## The committed dvc.lock and results are what the code p
 		exit 1; \
 	fi; echo "dvc.lock and the committed results are fresh"
 
-lint-workflows: setup ## zizmor (offline, pedantic) and the GitHub JSON schemas on .github/
+lint-workflows: setup ## zizmor (offline: pedantic, then auditor) and the GitHub JSON schemas on .github/
 	zizmor --offline --persona=pedantic --no-progress .github/
+	zizmor --offline --persona=auditor --no-progress .github/
 	check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 
@@ -229,4 +237,4 @@ sweep: setup ## Run params.yaml's sweep: grid as DVC experiments, ranked (JOBS=n
 	mlgate sweep $(if $(JOBS),--jobs $(JOBS)) $(if $(BRANCH),--branch $(BRANCH)) $(if $(APPLY),--apply)
 
 clean: ## Remove caches and the venv (not DVC data or the remote)
-	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov
+	rm -rf $(VENV) $(PUSH_VENV) .tools .pytest_cache .mypy_cache .ruff_cache .coverage htmlcov

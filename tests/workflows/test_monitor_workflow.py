@@ -68,7 +68,9 @@ def test_each_job_gets_only_what_it_writes() -> None:
     assert {name: job["permissions"] for name, job in jobs().items()} == {
         "monitor": {"contents": "read"},
         "issue": {"contents": "read", "issues": "write"},
-        "retrain": {"contents": "write", "pull-requests": "write"},
+        "retrain": {"contents": "read"},
+        "push-data": {"contents": "read"},
+        "pr": {"contents": "write", "pull-requests": "write"},
     }
 
 
@@ -82,7 +84,7 @@ def test_every_permission_grant_says_why() -> None:
                 if len(below) - len(below.lstrip()) <= indent:
                     break
                 grants.append(below)
-    assert len(grants) == 5  # the top-level grant is {}
+    assert len(grants) == 7  # the top-level grant is {}
     assert all(" # " in grant for grant in grants), grants
 
 
@@ -169,7 +171,7 @@ def test_retrain_runs_only_on_drift_with_labels() -> None:
     assert set(downloads(job)) == {"labelled-batch"} <= set(uploads(jobs()["monitor"]))
 
 
-def test_retrain_versions_the_data_retrains_pushes_then_opens_the_pr() -> None:
+def test_retrain_versions_the_data_retrains_and_hands_on_its_results() -> None:
     job = jobs()["retrain"]
     called = [step.get("run", step.get("uses", "")) for step in steps(job)]
     expected = (
@@ -178,22 +180,38 @@ def test_retrain_versions_the_data_retrains_pushes_then_opens_the_pr() -> None:
         "make reproduce",  # the current training data, before the labels are appended to it
         "make retrain-data",
         "make reproduce",  # the retraining
-        "make push-data",
         "mlgate report --base production",
-        "iterative/setup-cml@",
-        "cml pr create",
+        "actions/upload-artifact@",
+        "actions/upload-artifact@",
     )
     found = []
     for prefix in expected:
         start = found[-1] + 1 if found else 0
         found.append(next(i for i in range(start, len(called)) if called[i].startswith(prefix)))
     assert found[-1] == len(called) - 1
+    assert "make push-data" not in called
+    assert not any(c.startswith("cml ") for c in called)
     checkout = steps(job)[0]
     assert checkout["with"] == {"fetch-depth": 0, "persist-credentials": False}
+    pr_files = uploads(job)["retrain-pr"]["with"]["path"].split()
+    assert {"dvc.lock", "params.yaml", "data/**/*.dvc", "reports/"} <= set(pr_files)
+    assert uploads(job)["dvc-cache"]["with"]["path"] == ".dvc/cache"
+
+
+def test_the_push_and_the_pr_jobs_run_no_project_code() -> None:
+    push, pr = jobs()["push-data"], jobs()["pr"]
+    assert push["needs"] == "retrain"
+    assert set(downloads(push)) == {"retrain-pr", "dvc-cache"}
+    assert [s["run"] for s in steps(push) if "run" in s] == ["make push-data"]
+    assert pr["needs"] == ["monitor", "retrain", "push-data"]
+    assert "needs.retrain.result == 'success'" in pr["if"]
+    assert set(downloads(pr)) == {"retrain-pr"}
+    assert [s["run"].split()[:3] for s in steps(pr) if "run" in s] == [["cml", "pr", "create"]]
+    assert not any("setup-uv" in s.get("uses", "") for s in steps(pr))
 
 
 def test_the_retraining_pr_is_reviewed_and_compared_with_production() -> None:
-    job = jobs()["retrain"]
+    job = jobs()["pr"]
     cml = step_running(job, "iterative/setup-cml@")
     assert cml["with"] == {"version": "v0.20.6", "vega": False}
     assert cml["env"] == {"GITHUB_TOKEN": "${{ github.token }}"}
@@ -206,7 +224,8 @@ def test_the_retraining_pr_is_reviewed_and_compared_with_production() -> None:
     assert '--branch="retrain/$BATCH_ID"' in run
     # the PR targets the branch the run used (main), so it holds nothing but the retraining
     assert "--target-branch" not in run
-    assert "vs-production.md" in run
+    assert "dist/vs-production.md" in run
+    assert "dist/vs-production.md" in step_running(jobs()["retrain"], "mlgate report")["run"]
     assert pr["env"]["REPO_TOKEN"] == "${{ secrets.RETRAIN_TOKEN || secrets.GITHUB_TOKEN }}"
     assert pr["env"]["BATCH_ID"] == "${{ needs.monitor.outputs.batch-id }}"
 

@@ -39,7 +39,7 @@ def test_main_registers_and_the_stage_branches_assign_then_tags_are_pushed() -> 
 
 
 def test_deploy_checks_out_the_tags_it_names_the_image_by() -> None:
-    checkout = steps(load("deploy.yml")["jobs"]["image"])[0]
+    checkout = steps(load("deploy.yml")["jobs"]["build"])[0]
     assert checkout["with"]["fetch-depth"] == 0
 
 

@@ -98,7 +98,9 @@ def test_a_running_remote_training_is_never_cancelled() -> None:
 def test_each_job_gets_only_what_it_needs_and_only_the_launch_gets_an_oidc_token() -> None:
     assert {name: job["permissions"] for name, job in jobs().items()} == {
         "launch": {"id-token": "write"},
-        "train": {"contents": "write", "pull-requests": "write"},
+        "train": {"contents": "read"},
+        "push-data": {"contents": "read"},
+        "pr": {"contents": "write", "pull-requests": "write"},
     }
     text = (WORKFLOWS / WORKFLOW).read_text()
     assert text.count("id-token: write") == 1
@@ -125,12 +127,13 @@ def test_cloud_credentials_come_from_oidc_or_the_cml_secrets_only_in_the_launch_
     longest = 60 * (launch["timeout-minutes"] + jobs()["train"]["timeout-minutes"]) + 300
     assert aws["with"]["role-duration-seconds"] >= longest
     assert steps(launch).index(aws) < steps(launch).index(step_running(launch, LAUNCH))
-    for path, text in strings(jobs()["train"]):
-        assert "CML_AWS" not in text, path
+    for job_id in ("train", "push-data", "pr"):
+        for path, text in strings(jobs()[job_id]):
+            assert "CML_AWS" not in text, path
 
 
 def test_the_pr_token_is_the_retrain_token_or_the_jobs_own() -> None:
-    pr = step_running(jobs()["train"], PR)
+    pr = step_running(jobs()["pr"], PR)
     assert pr["env"]["REPO_TOKEN"] == "${{ secrets.RETRAIN_TOKEN || secrets.GITHUB_TOKEN }}"
 
 
@@ -180,7 +183,7 @@ def test_the_launch_passes_every_setting_input_first_then_variable_then_default(
 # -- the training job ------------------------------------------------------------------------
 
 
-def test_train_sets_up_reproduces_sweeps_pushes_then_opens_the_pr() -> None:
+def test_train_sets_up_reproduces_sweeps_and_hands_on_its_results() -> None:
     train = jobs()["train"]
     called = [step.get("run", step.get("uses", "")) for step in steps(train)]
     expected = (
@@ -190,10 +193,9 @@ def test_train_sets_up_reproduces_sweeps_pushes_then_opens_the_pr() -> None:
         "make setup",
         "make reproduce",
         "make sweep",
-        "make push-data",
         "mlgate report --base HEAD",
-        "iterative/setup-cml@",
-        PR,
+        "actions/upload-artifact@",  # the PR's files
+        "actions/upload-artifact@",  # the DVC cache, for the push job
     )
     assert len(called) == len(expected)
     for command, prefix in zip(called, expected, strict=True):
@@ -202,12 +204,21 @@ def test_train_sets_up_reproduces_sweeps_pushes_then_opens_the_pr() -> None:
     assert step_running(train, "make sweep")["if"] == "inputs.mode == 'sweep'"
     assert "if" not in step_running(train, "make reproduce")  # single mode: this is the training
     pull = step_running(train, "make reproduce")["env"]
-    assert pull["AWS_ACCESS_KEY_ID"] == "${{ secrets.AWS_ACCESS_KEY_ID }}"
+    assert pull["AWS_ACCESS_KEY_ID"] == "${{ secrets.DVC_READ_AWS_ACCESS_KEY_ID }}"
     assert "vars.CML_CLOUD_PERMISSION_SET" in pull["DVC_PULL"]  # an instance profile pulls too
 
 
+def test_push_then_pr_run_no_project_code() -> None:
+    push, pr = jobs()["push-data"], jobs()["pr"]
+    assert push["needs"] == "train"
+    assert [s["run"] for s in steps(push) if "run" in s] == ["make push-data"]
+    assert pr["needs"] == ["launch", "train", "push-data"]
+    assert [s["run"].split()[:3] for s in steps(pr) if "run" in s] == [["cml", "pr", "create"]]
+    assert not any("setup-uv" in s.get("uses", "") for s in steps(pr))
+
+
 def test_the_pr_holds_the_results_on_its_own_branch_and_triggers_its_review() -> None:
-    pr = step_running(jobs()["train"], PR)
+    pr = step_running(jobs()["pr"], PR)
     run = pr["run"]
     given = options(run)
     assert given["branch"] == "train-remote/$GITHUB_RUN_ID"
@@ -215,9 +226,9 @@ def test_the_pr_holds_the_results_on_its_own_branch_and_triggers_its_review() ->
     assert "skip-ci" not in given
     assert "target-branch" not in given  # into the branch the workflow was dispatched on
     assert shlex.split(run)[-3:] == ["dvc.lock", "params.yaml", "reports/**"]
-    assert "train-remote.md" in given["body"]
+    assert "dist/train-remote.md" in given["body"]
     report = step_running(jobs()["train"], "mlgate report")
-    assert '--out "$RUNNER_TEMP/train-remote.md"' in report["run"]
+    assert "--out dist/train-remote.md" in report["run"]
     assert pr["env"]["MACHINE"] == "${{ needs.launch.outputs.machine }}"
     assert jobs()["launch"]["outputs"]["machine"] == "${{ env.CLOUD_TYPE }}"
 

@@ -14,7 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ ACTIONS = {
     "docker/setup-buildx-action": "setup-buildx",
     "docker/login-action": "login",
     "actions/attest-build-provenance": "attest",
+    "actions/attest": "attest",
     "anchore/sbom-action": "sbom",
     "Azure/setup-kubectl": "setup-kubectl",
     "aws-actions/configure-aws-credentials": "configure-aws-credentials",
@@ -124,15 +125,19 @@ class Rehearsal:
         run_id: int = 1,
         job: str | None = None,
         timeout: int = 1500,
+        before: Callable[[], None] | None = None,
     ) -> Run:
         """act EVENT for one workflow at the tip of `branch`; returns its log, jobs and calls.
 
         `variables` are the repository variables (`vars.*`); jobs whose `runs-on` names a label
         in `self_hosted` run on this machine too (any other self-hosted job is skipped); `job`
-        runs that job (by id) alone."""
+        runs that job (by id) alone; `before` runs after the run's folders are emptied (to lay
+        out, say, an earlier run's artifacts)."""
         for folder in ("artifacts", "calls"):
             shutil.rmtree(self.root / folder, ignore_errors=True)
             (self.root / folder).mkdir()
+        if before:
+            before()
         subprocess.run(["git", "checkout", "-q", branch], cwd=self.origin, check=True)
         event_file = self.root / f"{event}.json"
         payload = {

@@ -55,9 +55,11 @@ def launched(run: Run) -> dict[str, Any]:
 def test_single_run_launches_a_runner_trains_on_it_and_opens_a_pr(rehearsal: Rehearsal) -> None:
     run = dispatch(rehearsal, {"mode": "single", "machine": "xl", "spot": "on-demand"})
     # the training job ran only because its runs-on named exactly the label the launch used
+    # the push job is for main, staging and production only: skipped on this branch
     assert run.jobs == {
         "launch the runner": "succeeded",
         "train on the runner": "succeeded",
+        "open the pull request": "succeeded",
     }, run.log[-4000:]
 
     (aws,) = run.called("configure-aws-credentials")
@@ -79,11 +81,12 @@ def test_single_run_launches_a_runner_trains_on_it_and_opens_a_pr(rehearsal: Reh
     (launch,) = [c for c in run.called("cml") if c["argv"][:2] == ["runner", "launch"]]
     assert launch["tokens"]["REPO_TOKEN"] is True
 
-    # the train job: reproduced (the PR branch's stale dvc.lock), pushed, opened the PR
+    # the train job reproduced (the PR branch's stale dvc.lock) with no write token; the pr job,
+    # which runs no project code, opened the PR from its files
     assert "Running stage 'train'" in run.log
-    assert "dvc push --run-cache" in run.log
+    assert "dvc push --run-cache" not in run.log
     (pr,) = [c for c in run.called("cml") if c["argv"][:2] == ["pr", "create"]]
-    assert pr["job"] == "train"
+    assert pr["job"] == "pr"
     assert pr["options"]["branch"] == f"train-remote/{RUN_ID}"
     assert pr["options"]["title"] == "Train (single) on a xl runner"
     assert {"dvc.lock", "reports/metrics.json"} <= set(pr["changed"])
@@ -150,6 +153,7 @@ def test_sweep_runs_the_sweep_on_the_runner_and_opens_a_pr(rehearsal: Rehearsal)
     assert run.jobs == {
         "launch the runner": "succeeded",
         "train on the runner": "succeeded",
+        "open the pull request": "succeeded",
     }, run.log[-4000:]
     assert "Success - Main Run the sweep" in run.log
     (pr,) = [c for c in run.called("cml") if c["argv"][:2] == ["pr", "create"]]

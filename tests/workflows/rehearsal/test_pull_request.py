@@ -10,6 +10,9 @@ from tests.workflows.rehearsal.act import REPOSITORY, Rehearsal
 
 pytestmark = [pytest.mark.slow, pytest.mark.rehearsal]
 
+# The DVC remote's write keys, as if set as repository secrets: the review must not use them.
+WRITE_KEYS = {"AWS_ACCESS_KEY_ID": "write-key", "AWS_SECRET_ACCESS_KEY": "write-secret"}
+
 
 def pull_request(rehearsal: Rehearsal, head_repo: str) -> dict[str, Any]:
     return {
@@ -33,18 +36,24 @@ def test_pull_request_posts_one_sticky_review_comment(rehearsal: Rehearsal) -> N
         "review.yml",
         pull_request(rehearsal, REPOSITORY),
         branch="pr",
-        secrets={"GITHUB_TOKEN": "rehearsal-token"},
+        secrets={"GITHUB_TOKEN": "rehearsal-token", **WRITE_KEYS},
     )
     assert run.jobs == {"model review": "succeeded", "sticky comment": "succeeded"}, run.log[-4000:]
+    # the PR's code runs with the read-only keys only (none given here), never the write keys
+    assert "dvc repro (no DVC remote credentials" in run.log
+    assert not any(call["tokens"]["AWS_ACCESS_KEY_ID"] for call in run.calls)
     (comment,) = run.called("cml")
     assert comment["argv"][:2] == ["comment", "update"]
     assert comment["options"]["target"] == "pr/7"
-    assert "publish" in comment["flags"]
+    # nothing goes to CML's asset host unless the repository opts in: Mermaid charts instead
+    assert comment["publish"] is False
+    assert comment["options"]["publish"] == "false"
     assert comment["tokens"]["REPO_TOKEN"] is True
     body = comment["body"]
     assert "| metric |" in body  # the metrics table
     assert "n_estimators" in body  # the changed param
-    assert all(link["exists"] for link in comment["local_links"])  # the plots it uploads
+    assert "```mermaid" in body
+    assert comment["local_links"] == []  # no local image for a comment to link
 
 
 def test_fork_pull_request_gets_a_review_but_no_write_job(rehearsal: Rehearsal) -> None:

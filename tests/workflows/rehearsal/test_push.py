@@ -16,20 +16,34 @@ FAST_SUITE = {"PYTEST_ADDOPTS": "-m 'not slow and not container and not rehearsa
 
 
 def test_push_to_main_checks_freshness_then_runs_the_tests(rehearsal: Rehearsal) -> None:
+    # The write keys as the `dvc-remote` environment holds them (act gives every job every secret;
+    # the workflow decides which job may read them). The default remote is a local folder.
     run = rehearsal.run(
         "push",
         "ci.yml",
         {"ref": "refs/heads/main", "after": rehearsal.sha("main")},
         branch="main",
-        secrets={"GITHUB_TOKEN": "rehearsal-token"},
+        secrets={
+            "GITHUB_TOKEN": "rehearsal-token",
+            "AWS_ACCESS_KEY_ID": "write-key",
+            "AWS_SECRET_ACCESS_KEY": "write-secret",
+        },
         env=FAST_SUITE,
     )
-    assert run.jobs == {"tests": "succeeded"}, run.log[-4000:]
+    assert run.jobs == {"tests": "succeeded", "push to the DVC remote": "succeeded"}, run.log[
+        -4000:
+    ]
     assert "dvc.lock and the committed results are fresh" in run.log
     tests = re.search(r"\d+ passed", run.log)
     assert tests, "pytest did not run"
     assert run.log.index("results are fresh") < tests.start()
     assert "No findings to report" in run.log  # zizmor, through make test
-    assert "dvc push --run-cache" not in run.log  # no DVC remote credentials: nothing pushed
-    (checkout,) = run.called("checkout")
+    # the tests ran with no DVC keys (no read-only ones are set): the write keys never reached them
+    assert "dvc repro (no DVC remote credentials" in run.log
+    # the push job pushed the cache the tests left, without reproducing anything itself
+    push = [line for line in run.log.splitlines() if line.startswith("[ci/push to the DVC remote]")]
+    assert any("dvc push --run-cache" in line for line in push)
+    assert not any("Running stage" in line or "dvc repro" in line for line in push)
+    assert any("--no-install-project" in line for line in push)
+    (checkout, _) = sorted(run.called("checkout"), key=lambda c: c["job"] != "test")
     assert checkout["tokens"]["AWS_ACCESS_KEY_ID"] is False

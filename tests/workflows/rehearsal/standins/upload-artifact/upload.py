@@ -1,5 +1,7 @@
-"""upload-artifact's file selection and layout (least common ancestor), into a folder."""
+"""upload-artifact's file selection (paths and globs) and layout (least common ancestor of the
+search paths, a glob's being the folder before its first wildcard), into a folder."""
 
+import glob
 import os
 import shutil
 import sys
@@ -9,9 +11,19 @@ name = os.environ["NAME"]
 dest = Path(os.environ["REHEARSAL_DIR"]) / "artifacts" / name
 if dest.exists():
     sys.exit(f"::error::an artifact named {name} already exists for this run")
-search = [Path(p.strip()).resolve() for p in os.environ["PATHS"].splitlines() if p.strip()]
+patterns = [p.strip() for p in os.environ["PATHS"].splitlines() if p.strip()]
+search: list[Path] = []
 files: list[Path] = []
-for p in search:
+for pattern in patterns:
+    if glob.has_magic(pattern):
+        parts = Path(pattern).parts
+        fixed = next(i for i, part in enumerate(parts) if glob.has_magic(part))
+        search.append(Path(*parts[:fixed]).resolve() if fixed else Path.cwd())
+        matched = [Path(m).resolve() for m in glob.glob(pattern, recursive=True)]
+        files += [m for m in matched if m.is_file()]
+        continue
+    p = Path(pattern).resolve()
+    search.append(p)
     if p.is_dir():
         files += [f for f in p.rglob("*") if f.is_file()]
     elif p.is_file():
