@@ -464,7 +464,7 @@ def report(
     verdict = _verdict(repo, base_revision, comparison.metrics, config, params, gates_from.value)
     mode = plots.value if plots is not None else config.review.plots
     folder = out.parent / out.stem
-    # What was compared, for tools that handle the review as data (review-comment.yml).
+    # What was compared, as data, for tools that read the review (the review artifact).
     files: dict[Path, bytes] = {
         folder / "review.json": json_bytes(
             {
