@@ -327,7 +327,8 @@ def test_the_server_refuses_to_start_on_a_crafted_model_in_its_store(
     project, env = packaged
     home = tmp_path / "bentoml"
     shutil.copytree(Path(env["BENTOML_HOME"]) / "models", home / "models", symlinks=True)
-    (model_file,) = (home / "models").glob("mlgate-model/*/model.skops")
+    models = home / "models" / "mlgate-model"  # the newest: test_container stores another
+    model_file = models / (models / "latest").read_text().strip() / "model.skops"
     marker = tmp_path / "ran"
     crafted = rewrite(model_file.read_bytes(), payloads(marker, tmp_path / "v")["reexported-popen"])
     model_file.write_bytes(crafted)
