@@ -139,7 +139,9 @@ def test_make_push_data_runs_no_project_code() -> None:
     assert any("--no-install-project" in line and "--no-dev" in line for line in commands)
     assert commands[-1].endswith("dvc push --run-cache")
     assert not any(
-        re.search(r"\b(mlgate|pytest|dvc repro|uv sync --locked --all)", line) for line in commands
+        # a program (bare or by path), not a folder's name (a rehearsal runs in /tmp/pytest-of-…)
+        re.search(r"(^|[\s/])(mlgate|pytest)(\s|$)|\bdvc repro\b|uv sync --locked --all", line)
+        for line in commands
     ), commands
 
 
