@@ -32,3 +32,7 @@ class ArtifactError(MlgateError):
 
 class ReviewError(MlgateError):
     """The review cannot compare: the base revision is missing or the repository is not ready."""
+
+
+class DvcError(MlgateError):
+    """DVC cannot open the repository, read a revision or run a command."""

@@ -10,8 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mlgate.errors import ArtifactError
-
-LOCK = Path("dvc.lock")
+from mlgate.layout import LOCK
 
 
 def recorded_md5(output: Path, lock: Path = LOCK) -> str:

@@ -11,10 +11,10 @@ from sklearn.linear_model import LogisticRegression
 
 from mlgate.config import ModelConfig
 from mlgate.data.schema import FeatureSchema
-from mlgate.data.split import split_frame
+from mlgate.data.splitting import split_frame
 from mlgate.errors import ArtifactError
+from mlgate.model.fitting import train_model
 from mlgate.model.persist import canonical_model_bytes, dump_model, load_model
-from mlgate.model.train import train_model
 
 SCHEMA = FeatureSchema(
     target="outcome",

@@ -9,11 +9,12 @@ import pandas as pd
 import pytest
 
 from mlgate.config import DataConfig, ModelConfig, SliceSettings
-from mlgate.data.ingest import load_source
 from mlgate.data.schema import FeatureSchema, validate_frame
-from mlgate.data.split import split_frame
+from mlgate.data.sources import load_source
+from mlgate.data.splitting import split_frame
 from mlgate.errors import ConfigError
-from mlgate.model.evaluate import score_predictions
+from mlgate.model.evaluation import score_predictions
+from mlgate.model.fitting import train_model
 from mlgate.model.slices import (
     MISSING,
     Slice,
@@ -26,7 +27,6 @@ from mlgate.model.slices import (
     slice_masks,
     worst_slice,
 )
-from mlgate.model.train import train_model
 from tests.conftest import make_custom_frame
 
 CUSTOM = FeatureSchema(

@@ -164,9 +164,9 @@ def memory_bucket(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """
     import fsspec
 
-    from mlgate.data import ingest
+    from mlgate.data import sources
 
-    monkeypatch.setattr(ingest, "ALLOWED_SCHEMES", (*ingest.ALLOWED_SCHEMES, "memory"))
+    monkeypatch.setattr(sources, "ALLOWED_SCHEMES", (*sources.ALLOWED_SCHEMES, "memory"))
     root = f"memory://bucket-{uuid.uuid4().hex}"
     for name, x in (("prod/a", 1), ("prod/b", 2), ("other/c", 3)):
         with fsspec.open(f"{root}/{name}.parquet", "wb") as handle:
@@ -248,9 +248,9 @@ class _NoCredentialsFileSystem(AbstractFileSystem):
 def test_a_remote_failure_of_any_type_is_a_source_error(
     location: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mlgate.data import ingest
+    from mlgate.data import sources
 
-    monkeypatch.setattr(ingest, "ALLOWED_SCHEMES", (*ingest.ALLOWED_SCHEMES, "nocreds"))
+    monkeypatch.setattr(sources, "ALLOWED_SCHEMES", (*sources.ALLOWED_SCHEMES, "nocreds"))
     register_implementation("nocreds", _NoCredentialsFileSystem, clobber=True)
     with pytest.raises(
         SourceError, match=re.escape(f"{location}: cannot read (Unable to locate credentials)")

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mlgate.cli import app
-from mlgate.monitor import drift
+from mlgate.monitor import drift_check
 from tests.conftest import params_with, write_params
 
 runner = CliRunner()
@@ -137,7 +137,7 @@ def test_a_crash_is_bad_input_not_drift(split: Path, monkeypatch: pytest.MonkeyP
     def crash(*args: object) -> None:
         raise ValueError("Distribution can't be empty\nmore detail")
 
-    monkeypatch.setattr(drift, "check_drift", crash)
+    monkeypatch.setattr(drift_check, "check_drift", crash)
     _batch(split).to_parquet(split / "b.parquet")
     code, out, err = monitor("b.parquet")
     assert code == 2  # 1 would read as "drift detected"

@@ -17,8 +17,8 @@ from tests.conftest import REPO_ROOT
 
 MODEL = "models/model.skops"
 TRAIN_SPLIT = "data/processed/train.parquet"
-TRAIN_CODE = "src/mlgate/model/train.py"
-EVALUATE_CODE = "src/mlgate/model/evaluate.py"
+TRAIN_CODE = "src/mlgate/model/fitting.py"
+EVALUATE_CODE = "src/mlgate/model/evaluation.py"
 
 
 def next_second() -> None:

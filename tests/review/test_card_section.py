@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mlgate.model.slices import Slice, SliceReport, worst_slice
-from mlgate.review.card import card_section, card_url
+from mlgate.review.card_section import card_section, card_url
 
 
 def report(name: str, accuracy: float, rows: int = 30, feature: str = "colour") -> dict[str, Any]:

@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 
 from mlgate.cli import app
 from mlgate.errors import ArtifactError, ConfigError, ReviewError
-from mlgate.review.collect import collect_metrics, collect_params, open_repo, read_base_gates
+from mlgate.review.collect import collect_metrics, collect_params, read_base_gates
 from mlgate.review.revisions import resolve_base
+from mlgate.vcs.dvc import open_repo
 from tests.e2e.shell import git
 
 DVC_YAML = """\
@@ -127,12 +128,6 @@ def test_broken_dvc_yaml_is_one_line_not_a_traceback(repo: Path) -> None:
     assert result.stderr.startswith("error: DVC could not check whether the pipeline is up to date")
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.output + result.stderr
-
-
-def test_outside_a_dvc_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    git(tmp_path, "init", "-q")
-    with pytest.raises(ReviewError, match="not a DVC repository"):
-        open_repo(tmp_path)
 
 
 GOOD_PARAMS = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlgate.review.drift import drift_section
+from mlgate.review.drift_section import drift_section
 from tests.review.markdown import row, table_with
 
 

@@ -13,10 +13,10 @@ import pytest
 
 from mlgate.config import ModelConfig
 from mlgate.data.schema import FeatureSchema
-from mlgate.data.split import split_frame
+from mlgate.data.splitting import split_frame
 from mlgate.errors import ArtifactError
+from mlgate.model.fitting import train_model
 from mlgate.model.persist import dump_model, load_model
-from mlgate.model.train import train_model
 from tests.conftest import make_custom_frame
 from tests.security.payloads import payloads, rewrite
 

@@ -10,8 +10,8 @@ import pytest
 
 from mlgate.config import ServingConfig, parse_params
 from mlgate.data.schema import conform_frame, validate_frame
+from mlgate.model.fitting import train_model
 from mlgate.model.persist import dump_model
-from mlgate.model.train import train_model
 from mlgate.serving.contract import RequestError
 from mlgate.serving.package import (
     build_contract,

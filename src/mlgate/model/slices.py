@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 from mlgate.config import NumericBins, SliceSettings
 from mlgate.data.schema import DataLabel, FeatureSchema
 from mlgate.errors import ConfigError
-from mlgate.model.evaluate import DIGITS, label_scores, probability_scores
+from mlgate.model.evaluation import DIGITS, label_scores, probability_scores
 from mlgate.model.scores import ScoreName, direction_of
 
 if TYPE_CHECKING:

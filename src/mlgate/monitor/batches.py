@@ -70,9 +70,9 @@ def expand_location(location: str) -> list[str]:
 
     An http(s) URL is always one file: its "?" starts a query string (a presigned URL's
     signature), not a wildcard. Other URLs are globbed by fsspec, local paths by `glob`.
-    Only the schemes data sources may use are read (`mlgate.data.ingest.ALLOWED_SCHEMES`).
+    Only the schemes data sources may use are read (`mlgate.data.sources.ALLOWED_SCHEMES`).
     """
-    from mlgate.data.ingest import check_location
+    from mlgate.data.sources import check_location
 
     check_location(location, field=location)
     scheme = _scheme(location)
@@ -159,7 +159,7 @@ def _read_jsonl_by_line(path: str) -> pd.DataFrame:
 
 
 def _read_one(path: str, text_columns: tuple[str, ...]) -> pd.DataFrame:
-    from mlgate.data.ingest import load_source
+    from mlgate.data.sources import load_source
 
     try:
         return _read_jsonl(path) if _is_jsonl(path) else load_source(path, None, text_columns)

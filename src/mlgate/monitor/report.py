@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from mlgate.config import DriftConfig
 from mlgate.data.schema import FeatureSchema
-from mlgate.monitor.drift import sample_rows
+from mlgate.monitor.drift_check import sample_rows
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -15,8 +15,6 @@ from mlgate.errors import SourceError
 if TYPE_CHECKING:
     import pandas as pd
 
-TRAINING_DATA = "data/external/training.parquet"
-
 
 def combine_training_data(
     current: pd.DataFrame, labelled: pd.DataFrame, schema: FeatureSchema, origin: str

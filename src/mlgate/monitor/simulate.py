@@ -4,6 +4,7 @@ tests of the monitoring loop)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mlgate.data.schema import FeatureSchema
@@ -51,3 +52,25 @@ def simulate_batch(
             replace = rng.random(rows) < min(drift, 1.0)
             batch.loc[replace, name] = rarest
     return batch
+
+
+def write_simulated_batch(
+    holdout: Path, *, rows: int, drift: float, columns: Sequence[str], seed: int, out: Path
+) -> int:
+    """A simulated batch of the test split as CSV or Parquet (by `out`'s suffix); its rows."""
+    from mlgate.errors import ArtifactError
+    from mlgate.files import read_parquet, write_bytes_atomic, write_parquet
+    from mlgate.layout import VALIDATION_REPORT
+    from mlgate.stages.schema_input import validated_schema
+
+    schema = validated_schema(VALIDATION_REPORT)
+    batch = simulate_batch(
+        read_parquet(holdout, "split"), schema, rows=rows, drift=drift, columns=columns, seed=seed
+    )
+    if out.suffix == ".csv":
+        write_bytes_atomic(out, batch.to_csv(index=False).encode())
+    elif out.suffix == ".parquet":
+        write_parquet(out, batch)
+    else:
+        raise ArtifactError(f"--out {out}: expected a .csv or .parquet file name")
+    return len(batch)

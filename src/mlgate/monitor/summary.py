@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 
@@ -36,3 +37,16 @@ def render_drift_summary(summary: Mapping[str, Any], batch_id: str = "") -> str:
                 f"{_escape(column.get('threshold', '—'))} |"
             )
     return "\n".join(lines) + "\n"
+
+
+def write_drift_summary(summary: Path, batch_id: str, step_summary: str | None) -> Path:
+    """drift.md beside the JSON summary, appended to the job summary file when there is one."""
+    from mlgate.files import read_json, write_bytes_atomic
+
+    markdown = render_drift_summary(read_json(summary, "mlgate monitor"), batch_id)
+    written = summary.with_name("drift.md")
+    write_bytes_atomic(written, markdown.encode())
+    if step_summary:
+        with open(step_summary, "a", encoding="utf-8") as stream:
+            stream.write(markdown)
+    return written

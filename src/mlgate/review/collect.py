@@ -7,10 +7,9 @@ Everything here is DVC's own diffing (`dvc metrics diff`, `dvc params diff`, `dv
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal
 
 from mlgate.config import GatesConfig, parse_gates
 from mlgate.errors import ArtifactError, ConfigError, ReviewError
@@ -24,40 +23,12 @@ from mlgate.review.changes import (
     Shape,
 )
 from mlgate.review.revisions import Revision
+from mlgate.vcs.dvc import file_at, translated_errors
 
 if TYPE_CHECKING:
     from dvc.repo import Repo
 
 WORKSPACE = "workspace"
-
-
-@contextmanager
-def _dvc(action: str) -> Iterator[None]:
-    """DVC's own errors (a broken dvc.yaml, an unreadable revision) as one clear line."""
-    from dvc.exceptions import DvcException
-    from scmrepo.exceptions import SCMError
-
-    try:
-        yield
-    except (DvcException, SCMError) as exc:
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ReviewError(f"DVC could not {action}: {detail}") from None
-
-
-def open_repo(root: Path) -> Repo:
-    import logging
-
-    from dvc.exceptions import NotDvcRepoError
-    from dvc.repo import Repo
-
-    # DVC logs a warning for each revision it cannot read; the review reports what matters itself.
-    logging.getLogger("dvc").setLevel(logging.ERROR)
-    try:
-        return Repo(str(root))
-    except NotDvcRepoError:
-        raise ReviewError(f"{root}: not a DVC repository (run from the project root)") from None
-    except Exception as exc:  # DVC raises many kinds here; all mean "cannot open"
-        raise ReviewError(f"{root}: DVC cannot open the repository: {exc}") from None
 
 
 def _is_number(value: object) -> bool:
@@ -92,7 +63,7 @@ def collect_metrics(
 
     `skip` names metrics files the review shows in a section of their own (the drift summary).
     """
-    with _dvc(f"compare metrics with {base.name}"):
+    with translated_errors(f"compare metrics with {base.name}"):
         diff = repo.metrics.diff(a_rev=base.sha, b_rev=WORKSPACE, all=True)
     errors = diff.get("errors", {})
     _raise_unreadable(errors.get(WORKSPACE), "this workspace", missing_is_fine=False)
@@ -120,7 +91,7 @@ def collect_metrics(
 
 def collect_params(repo: Repo, base: Revision) -> tuple[ParamChange, ...]:
     """Only the params whose value differs."""
-    with _dvc(f"compare params with {base.name}"):
+    with translated_errors(f"compare params with {base.name}"):
         diff = repo.params.diff(a_rev=base.sha, b_rev=WORKSPACE)
     return tuple(
         ParamChange(
@@ -156,7 +127,7 @@ def _shape(repo: Repo, path: str, md5: str | None, side: Literal["base", "head"]
 
 def collect_data(repo: Repo, base: Revision) -> tuple[DataChange, ...]:
     """DVC-tracked files and folders whose content hash changed (`dvc diff`)."""
-    with _dvc(f"compare DVC-tracked data with {base.name}"):
+    with translated_errors(f"compare DVC-tracked data with {base.name}"):
         diff = repo.diff(a_rev=base.sha)
     changes = []
     kinds: tuple[Literal["added", "deleted", "modified", "renamed"], ...] = (
@@ -197,13 +168,6 @@ def collect_data(repo: Repo, base: Revision) -> tuple[DataChange, ...]:
     return tuple(sorted(changes, key=lambda change: change.path))
 
 
-def read_at(repo: Repo, base: Revision, path: str) -> bytes | None:
-    try:
-        return cast(bytes, repo.scm.get_fs(base.sha).cat_file(path))
-    except FileNotFoundError:
-        return None
-
-
 def _raw_summary(body: bytes | None) -> RawDataSummary | None:
     """Rows and columns from a validation report; None when absent or not one."""
     if body is None:
@@ -226,7 +190,7 @@ def collect_raw_data(
     even when the base's data is not in the local cache)."""
     here = Path(repo.root_dir) / report
     return (
-        _raw_summary(read_at(repo, base, report)),
+        _raw_summary(file_at(repo, base.sha, report)),
         _raw_summary(here.read_bytes() if here.is_file() else None),
     )
 
@@ -247,7 +211,7 @@ def collect_plots(
     repo: Repo, base: Revision, roc: str, confusion: str
 ) -> tuple[PlotData | None, PlotData | None]:
     """ROC points and confusion pairs at both revisions (`dvc plots diff`'s data)."""
-    with _dvc(f"read plots at {base.name}"):
+    with translated_errors(f"read plots at {base.name}"):
         shown = repo.plots.show(revs=[base.sha, WORKSPACE], targets=[roc, confusion])
     sides = []
     for rev in (base.sha, WORKSPACE):
@@ -256,38 +220,11 @@ def collect_plots(
     return sides[0], sides[1]
 
 
-_ABSENT = {"deleted", "not in cache"}
-
-
-def _states(value: object) -> list[str]:
-    """Flatten DVC's status entries: {"path": "modified"} or {"params.yaml": {"a.b": "new"}}."""
-    if isinstance(value, dict):
-        return [state for inner in value.values() for state in _states(inner)]
-    return [str(value)]
-
-
-def stale_stages(repo: Repo) -> list[str]:
-    """Stages whose deps, params or command changed since they ran: their metrics are stale.
-
-    Files that are merely absent (`dvc repro --pull --allow-missing` leaves them in the
-    remote) do not count.
-    """
-    with _dvc("check whether the pipeline is up to date"):
-        status = repo.status()
-    stale = set()
-    for stage, changes in status.items():
-        for change in changes:
-            known = isinstance(change, dict) and set(change) <= {"changed deps", "changed outs"}
-            if not known or any(state not in _ABSENT for state in _states(change)):
-                stale.add(stage.rpartition(":")[2])
-    return sorted(stale)
-
-
 def read_base_gates(repo: Repo, base: Revision, params_file: str) -> GatesConfig | None:
     """The `gates:` section at the base, or None when the base has no gates (a first PR)."""
     import yaml
 
-    body = read_at(repo, base, params_file)
+    body = file_at(repo, base.sha, params_file)
     if body is None:
         return None
     origin = f"{params_file} at {base.name} ({base.short})"

@@ -14,13 +14,12 @@ from typing import Any
 
 from mlgate.config import CardConfig, DataConfig, ModelConfig
 from mlgate.data.schema import DataLabel, FeatureSchema
+from mlgate.layout import MODEL, RAW_DATA
 from mlgate.markdown import code_block, code_span, table
 from mlgate.model.scores import SCORE_LABELS
 from mlgate.model.slices import SCORES, Slice, SliceReport, WorstSlice
 
 TITLE = "Model card"
-RAW_DATA = "data/raw/data.parquet"
-MODEL_FILE = "models/model.skops"
 
 
 @dataclass(frozen=True)
@@ -257,7 +256,7 @@ def _lineage(facts: CardFacts) -> str:
 
     rows = [
         ["data", f"md5 `{facts.data.md5}` of `{RAW_DATA}`"],
-        ["model", f"md5 `{facts.model_md5}` of `{MODEL_FILE}`"],
+        ["model", f"md5 `{facts.model_md5}` of `{MODEL}`"],
         ["params", "the `data` and `model` settings below (params.yaml)"],
         [
             "commit",

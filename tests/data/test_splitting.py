@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from mlgate.data.schema import FeatureSchema
-from mlgate.data.split import split_frame
+from mlgate.data.splitting import split_frame
 from mlgate.errors import ConfigError
 
 SCHEMA = FeatureSchema(

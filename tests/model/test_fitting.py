@@ -4,9 +4,9 @@ import pytest
 
 from mlgate.config import ModelConfig
 from mlgate.data.schema import FeatureSchema
-from mlgate.data.split import split_frame
+from mlgate.data.splitting import split_frame
 from mlgate.errors import ModelConfigError
-from mlgate.model.train import train_model
+from mlgate.model.fitting import train_model
 
 SCHEMA = FeatureSchema(
     target="outcome",
@@ -77,7 +77,7 @@ def test_fit_jobs_fits_in_parallel_and_saves_the_configured_n_jobs(
 def test_fit_jobs_restores_n_jobs_when_fitting_fails() -> None:
     from sklearn.ensemble import RandomForestClassifier
 
-    from mlgate.model.train import _fitting_on
+    from mlgate.model.fitting import _fitting_on
 
     estimator = RandomForestClassifier(n_jobs=1)
     during: list[int] = []

@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 
 from mlgate.config import Params, parse_params
-from mlgate.data.ingest import load_source
 from mlgate.data.schema import resolve_positive_label, validate_frame
-from mlgate.data.split import split_frame
-from mlgate.model.card import CardFacts, TrainingData, render_model_card
-from mlgate.model.evaluate import fit_baseline, score_predictions
+from mlgate.data.sources import load_source
+from mlgate.data.splitting import split_frame
+from mlgate.model.card_markdown import CardFacts, TrainingData, render_model_card
+from mlgate.model.evaluation import fit_baseline, score_predictions
+from mlgate.model.fitting import train_model
 from mlgate.model.slices import score_slices
-from mlgate.model.train import train_model
 from tests.conftest import make_custom_frame, params_with
 from tests.review.markdown import row, table_with
 

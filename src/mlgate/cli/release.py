@@ -1,25 +1,21 @@
-"""`mlgate registry register|assign|show|version` and `mlgate rollback` (registered by cli.py).
+"""`mlgate registry register|assign|show|version`, `mlgate rollback` and `mlgate promote`:
+model versions and stages (GTO tags), and the pull requests that move a model between stages.
 
-Only typer and the standard library are imported here, so `mlgate --help` stays instant; GTO is
-imported by the commands that use it.
+GTO and git are imported by the commands that use them, so `mlgate --help` stays instant.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from mlgate.cli.output import console, reports_errors
+
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from mlgate.registry.show import RegistryView
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 registry_app = typer.Typer(
     help="Model versions and stages as GTO git tags: model@vX.Y.Z, model#<stage>#N.",
@@ -34,26 +30,8 @@ StageOption = Annotated[
 ]
 
 
-def _reporting(command: Callable[P, R]) -> Callable[P, R]:
-    """The CLI's own error reporting: one `error:` line and exit 1 for every user mistake."""
-
-    @functools.wraps(command)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        from mlgate.cli import _reports_errors
-
-        return _reports_errors(command)(*args, **kwargs)
-
-    return wrapper
-
-
-def _console() -> Console:
-    from mlgate.cli import _console as console
-
-    return console()
-
-
 @registry_app.command()
-@_reporting
+@reports_errors
 def register(ref: RefOption = "HEAD") -> None:
     """Register a new version when the model at REF differs from the latest registered one."""
     from mlgate.registry.artifact import declared_artifact
@@ -63,19 +41,19 @@ def register(ref: RefOption = "HEAD") -> None:
     artifact = declared_artifact(root)
     result = register_model(root, artifact, ref)
     if isinstance(result, Registered):
-        _console().print(
+        console().print(
             f"[green]registered[/] {result.tag} at {result.commit[:7]}: {artifact.path} md5 "
             f"{result.model_hash[:8]} ({result.reason})"
         )
         return
-    _console().print(
+    console().print(
         f"unchanged, nothing registered: the model at {ref} ({artifact.path} md5 "
         f"{result.model_hash[:8]}) is {artifact.name} {result.version} ({result.commit[:7]})"
     )
 
 
 @registry_app.command()
-@_reporting
+@reports_errors
 def assign(stage: StageOption, ref: RefOption = "HEAD") -> None:
     """Assign STAGE to the registered version whose model is the one at REF."""
     from mlgate.registry.artifact import declared_artifact
@@ -85,19 +63,17 @@ def assign(stage: StageOption, ref: RefOption = "HEAD") -> None:
     artifact = declared_artifact(root)
     result = assign_stage(root, artifact, stage, ref)
     if result.tag is None:
-        _console().print(
-            f"{stage} already holds {artifact.name} {result.version}: nothing assigned"
-        )
+        console().print(f"{stage} already holds {artifact.name} {result.version}: nothing assigned")
         return
     was = f" (was {result.previous})" if result.previous else ""
-    _console().print(
+    console().print(
         f"[green]assigned[/] {stage} → {artifact.name} {result.version}{was}: {result.tag} "
         f"({artifact.path} md5 {result.model_hash[:8]})"
     )
 
 
 @registry_app.command()
-@_reporting
+@reports_errors
 def show(
     json_output: Annotated[bool, typer.Option("--json", help="JSON on stdout (scripts)")] = False,
 ) -> None:
@@ -120,13 +96,13 @@ def _print_view(view: RegistryView) -> None:
 
     from mlgate.registry.show import KEY_METRICS
 
-    console = _console()
-    console.width = max(console.width, 120)  # one row per version, even in a narrow CI log
+    terminal = console()
+    terminal.width = max(terminal.width, 120)  # one row per version, even in a narrow CI log
     name = view.artifact.name
     stages = ", ".join(f"{stage}: {version or '-'}" for stage, version in view.stages.items())
-    console.print(f"{name} ({view.artifact.path}); stages: {stages}")
+    terminal.print(f"{name} ({view.artifact.path}); stages: {stages}")
     if not view.versions:
-        console.print(
+        terminal.print(
             f"no registered versions of {name}: a push to main registers one "
             "(`mlgate registry register`)"
         )
@@ -143,11 +119,11 @@ def _print_view(view: RegistryView) -> None:
             row.commit[:7],
             row.registered_at[:19],
         )
-    console.print(table)
+    terminal.print(table)
 
 
 @registry_app.command()
-@_reporting
+@reports_errors
 def version(ref: RefOption = "HEAD") -> None:
     """Print the registered version of the model at REF (exit 1 when it is not registered)."""
     from mlgate.registry.artifact import declared_artifact
@@ -158,7 +134,7 @@ def version(ref: RefOption = "HEAD") -> None:
     typer.echo(found.name)
 
 
-@_reporting
+@reports_errors
 def rollback(
     stage: StageOption,
     to: Annotated[
@@ -181,24 +157,53 @@ def rollback(
     root = Path.cwd()
     plan = plan_rollback(root, declared_artifact(root), stage, to, remote)
     commit = create_branch(root, plan)
-    console = _console()
+    terminal = console()
     params = ", ".join(f"{c.key} {c.before} → {c.after}" for c in plan.params) or "none"
-    console.print(
+    terminal.print(
         f"[green]✓[/] {plan.branch} ({commit[:7]}) off {plan.base_ref}: {plan.stage} "
         f"{plan.current or '?'} → {plan.target.name}; restored dvc.lock entries "
         f"{', '.join(plan.stages)} and params {params} from {plan.target.commit[:7]}"
     )
     if not push:
-        console.print(
+        terminal.print(
             "push it and open its pull request with "
             f"`mlgate rollback --stage {stage} --to {plan.target.name} --push`"
         )
         return
     url, new = open_pull_request(root, plan, remote)
-    console.print(f"{'opened' if new else 'already open'}: {url}")
+    terminal.print(f"{'opened' if new else 'already open'}: {url}")
 
 
-def add_registry_commands(app: typer.Typer) -> None:
-    """`mlgate registry …` and `mlgate rollback`."""
+class PromotionTarget(StrEnum):
+    staging = "staging"
+    production = "production"
+
+
+@reports_errors
+def promote(
+    to: Annotated[PromotionTarget, typer.Option("--to", help="the stage to promote into")],
+    remote: Annotated[str, typer.Option(help="git remote holding the branches")] = "origin",
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="print the pull request instead of opening it")
+    ] = False,
+) -> None:
+    """Open the pull request main → staging or staging → production (with `gh`)."""
+    from mlgate.promote import open_pull_request, plan_promotion
+
+    plan = plan_promotion(Path.cwd(), to.value, remote)
+    terminal = console()
+    if not plan.commits:
+        terminal.print(f"nothing to promote: {plan.target} already contains {plan.source}")
+        return
+    if dry_run:
+        terminal.print(f"[bold]{plan.title}[/]\n\n{plan.body()}")
+        return
+    url, new = open_pull_request(Path.cwd(), plan)
+    terminal.print(f"{'opened' if new else 'already open'}: {url}")
+
+
+def add_commands(app: typer.Typer) -> None:
+    """`mlgate registry …`, `mlgate rollback` and `mlgate promote`."""
     app.add_typer(registry_app, name="registry")
     app.command("rollback")(rollback)
+    app.command()(promote)

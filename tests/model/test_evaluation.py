@@ -4,15 +4,15 @@ import pytest
 
 from mlgate.config import ModelConfig
 from mlgate.data.schema import FeatureSchema, resolve_positive_label
-from mlgate.data.split import split_frame
+from mlgate.data.splitting import split_frame
 from mlgate.errors import ConfigError
-from mlgate.model.evaluate import (
+from mlgate.model.evaluation import (
     evaluate_model,
     fit_baseline,
     render_importance_png,
     score_predictions,
 )
-from mlgate.model.train import train_model
+from mlgate.model.fitting import train_model
 from tests.conftest import make_custom_frame
 
 METRIC_NAMES = {"accuracy", "precision", "recall", "f1", "roc_auc", "log_loss"}
@@ -125,7 +125,7 @@ def test_importance_uses_a_seeded_sample_of_a_big_test_split(
         return real(estimator, features, target, **kwargs)
 
     monkeypatch.setattr(sklearn.inspection, "permutation_importance", spy)
-    from mlgate.model.evaluate import permutation_importance_by_feature
+    from mlgate.model.evaluation import permutation_importance_by_feature
 
     first = permutation_importance_by_feature(model, test, schema, 1, seed=3, max_rows=40)
     permutation_importance_by_feature(model, test, schema, 1, seed=3, max_rows=40)

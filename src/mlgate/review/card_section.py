@@ -8,11 +8,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from mlgate.layout import MODEL_CARD
 from mlgate.markdown import inert_text
 from mlgate.model.scores import SCORE_LABELS
 from mlgate.model.slices import SliceReport
-
-MODEL_CARD = "reports/model_card.md"
 
 
 def _report(body: Mapping[str, Any] | None) -> SliceReport | None:

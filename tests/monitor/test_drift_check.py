@@ -9,7 +9,7 @@ import pytest
 from mlgate.config import DriftConfig
 from mlgate.data.schema import FeatureSchema
 from mlgate.errors import ConfigError
-from mlgate.monitor.drift import check_drift, sample_rows
+from mlgate.monitor.drift_check import check_drift, sample_rows
 
 SCHEMA = FeatureSchema(target="y", labels=("a", "b"), numeric=("x", "z"), categorical=("c",))
 
@@ -78,7 +78,7 @@ def test_per_column_method_must_name_a_feature() -> None:
 def test_a_column_with_its_own_test_uses_that_tests_threshold() -> None:
     """ks with the numeric distance threshold (0.25) would flag p < 0.25: a quarter of the
     unchanged columns. Its own default (p < 0.05) or its own per-column threshold applies."""
-    from mlgate.monitor.drift import threshold_for
+    from mlgate.monitor.drift_check import threshold_for
 
     config = DriftConfig(
         num_method="wasserstein",

@@ -4,7 +4,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mlgate.data.ingest import load_source
+from mlgate.data.sources import load_source
 from mlgate.errors import SourceError
 from tests.conftest import make_custom_frame
 

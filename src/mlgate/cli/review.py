@@ -1,0 +1,118 @@
+"""`mlgate report|gate`: the pull request's model review and its quality gate."""
+
+from __future__ import annotations
+
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlgate.cli.options import (
+    BaseOption,
+    GatesFrom,
+    GatesFromOption,
+    ParamsOption,
+    load,
+)
+from mlgate.cli.output import console, done, reports_errors
+from mlgate.layout import GATE, PARAMS, REVIEW
+
+
+class PlotsMode(StrEnum):
+    images = "images"
+    mermaid = "mermaid"
+    artifact = "artifact"
+
+
+@reports_errors
+def report(
+    base: BaseOption,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", help="markdown file; images go in a folder beside it", dir_okay=False
+        ),
+    ] = REVIEW,
+    plots: Annotated[
+        PlotsMode | None,
+        typer.Option(
+            help="override params.yaml's review.plots: images | mermaid | artifact",
+            envvar="MLGATE_REVIEW_PLOTS",
+        ),
+    ] = None,
+    gates_from: GatesFromOption = GatesFrom.base,
+    params: ParamsOption = PARAMS,
+) -> None:
+    """Markdown review of the workspace against BASE: gate, metrics, params, data and plots."""
+    from mlgate.review.compose import write_review
+    from mlgate.review.workspace import open_review
+
+    started = time.perf_counter()
+    config = load(params)
+    subject = open_review(base, Path.cwd())
+    mode = plots.value if plots is not None else config.review.plots
+    verdict = write_review(
+        subject, config, params, out=out, plots=mode, gates_from=gates_from.value
+    )
+    done("report", started, f"{'gate passed' if verdict.passed else 'gate FAILED'} → {out}")
+
+
+@reports_errors
+def gate(
+    base: BaseOption,
+    out: Annotated[Path, typer.Option("--out", "-o", help="JSON verdict", dir_okay=False)] = GATE,
+    gates_from: GatesFromOption = GatesFrom.base,
+    params: ParamsOption = PARAMS,
+) -> None:
+    """Check the workspace's metrics against the gates; exit 1 if any gate fails."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from mlgate.files import write_json
+    from mlgate.layout import DRIFT_SUMMARY, METRICS
+    from mlgate.review.collect import collect_metrics
+    from mlgate.review.gates import KIND_LABELS
+    from mlgate.review.workspace import judge_workspace, open_review
+
+    config = load(params)
+    subject = open_review(base, Path.cwd())
+    metrics = collect_metrics(
+        subject.repo, subject.base, METRICS.as_posix(), skip=(DRIFT_SUMMARY.as_posix(),)
+    )
+    verdict = judge_workspace(subject, metrics, config, params, gates_from.value)
+    write_json(out, verdict.to_json_dict() | subject.identity())
+
+    terminal = console()
+    table = Table(title=f"Quality gate vs {subject.base.name} ({subject.base.short})")
+    for column in ("gate", "metric", "requirement", "result", "detail"):
+        table.add_column(column)
+    styles = {
+        "passed": "[green]passed[/]",
+        "failed": "[red]FAILED[/]",
+        "skipped": "[dim]skipped[/]",
+    }
+    for result in verdict.results:
+        table.add_row(
+            KIND_LABELS[result.kind],
+            result.score,
+            result.requirement,
+            styles[result.status],
+            escape(result.detail),  # slice names come from the data
+        )
+    terminal.print(table)
+    terminal.print(f"gates from {verdict.source.replace('`', '')}")
+    if not verdict.results:
+        terminal.print("[yellow]no gates configured[/]: add a `gates:` section to params.yaml")
+    elif verdict.passed:
+        terminal.print(f"[green]✓ gate passed[/] ({len(verdict.results)} gates) → {out}")
+    else:
+        failed = f"{len(verdict.failures)} of {len(verdict.results)} gates"
+        terminal.print(f"[red]✗ gate failed[/]: {failed} → {out}")
+        raise typer.Exit(1)
+
+
+def add_commands(app: typer.Typer) -> None:
+    app.command()(report)
+    app.command()(gate)

@@ -1,0 +1,100 @@
+"""`mlgate report`'s work: gather the comparison, judge it, render the markdown and its images,
+then write them all (nothing is written when any step fails)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mlgate.layout import (
+    CONFUSION_PLOT,
+    DRIFT_SUMMARY,
+    METRICS,
+    ROC_PLOT,
+    SLICES,
+    VALIDATION_REPORT,
+)
+from mlgate.review.workspace import (
+    ReviewSubject,
+    json_at_base,
+    json_in_workspace,
+    judge_workspace,
+)
+
+if TYPE_CHECKING:
+    from mlgate.config import Params
+    from mlgate.review.gates import GateVerdict
+    from mlgate.review.render import PlotsMode
+
+
+def artifact_url(environ: Mapping[str, str]) -> str | None:
+    """The GitHub Actions run page, when running there (its artifacts hold the images)."""
+    parts = [
+        environ.get(name, "")
+        for name in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID")
+    ]
+    return "{}/{}/actions/runs/{}#artifacts".format(*parts) if all(parts) else None
+
+
+def write_review(
+    subject: ReviewSubject,
+    config: Params,
+    params: Path,
+    *,
+    out: Path,
+    plots: PlotsMode,
+    gates_from: str,
+) -> GateVerdict:
+    """reports/review.md (or `out`), its images and review.json in a folder beside it."""
+    from mlgate.files import json_bytes, write_bytes_atomic
+    from mlgate.review.card_section import card_section, card_url
+    from mlgate.review.collect import collect_comparison
+    from mlgate.review.drift_section import drift_section
+    from mlgate.review.plots import render_confusion_png, render_roc_png
+    from mlgate.review.render import PlotLinks, render_review
+
+    comparison = collect_comparison(
+        subject.repo,
+        subject.base,
+        subject.head,
+        subject.dirty,
+        metrics_file=METRICS.as_posix(),
+        validation_report=VALIDATION_REPORT.as_posix(),
+        roc_plot=ROC_PLOT.as_posix(),
+        confusion_plot=CONFUSION_PLOT.as_posix(),
+        skip_metrics=(DRIFT_SUMMARY.as_posix(),),
+    )
+    verdict = judge_workspace(subject, comparison.metrics, config, params, gates_from)
+    folder = out.parent / out.stem
+    # What was compared, as data, for tools that read the review (the review artifact).
+    files: dict[Path, bytes] = {
+        folder / "review.json": json_bytes(subject.identity() | {"gate_passed": verdict.passed})
+    }
+    links = PlotLinks(artifact_url=artifact_url(os.environ))
+    base_plots, head_plots = comparison.plots
+    if head_plots is not None:
+        files[folder / "confusion.png"] = render_confusion_png(base_plots, head_plots)
+        files[folder / "roc.png"] = render_roc_png(base_plots, head_plots)
+        links = PlotLinks(
+            confusion_png=f"{out.stem}/confusion.png",
+            roc_png=f"{out.stem}/roc.png",
+            artifact_url=links.artifact_url,
+        )
+    drift = drift_section(
+        json_at_base(subject, DRIFT_SUMMARY),
+        json_in_workspace(DRIFT_SUMMARY),
+        f"[this run's artifacts]({links.artifact_url})" if links.artifact_url else None,
+    )
+    card_part = card_section(
+        json_at_base(subject, SLICES),
+        json_in_workspace(SLICES),
+        card_url(subject.head.sha, os.environ, subject.dirty),
+    )
+    extra = tuple(section for section in (drift, card_part) if section)
+    markdown = render_review(comparison, verdict, plots=plots, links=links, extra_sections=extra)
+    for path, data in files.items():
+        write_bytes_atomic(path, data)
+    write_bytes_atomic(out, markdown.encode())
+    return verdict

@@ -1,0 +1,141 @@
+"""The review's subject: this workspace against a base revision, with the pipeline up to date,
+and the gate verdict for it (shared by `mlgate report` and `mlgate gate`)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mlgate.errors import ArtifactError, ReviewError
+from mlgate.layout import SLICES
+
+if TYPE_CHECKING:
+    from dvc.repo import Repo
+
+    from mlgate.config import GatesConfig, Params
+    from mlgate.model.slices import SliceReport
+    from mlgate.review.changes import MetricChange
+    from mlgate.review.gates import GateVerdict
+    from mlgate.review.revisions import Revision
+
+
+@dataclass(frozen=True)
+class ReviewSubject:
+    """The DVC repository, the base and head commits, and uncommitted changes to tracked files."""
+
+    repo: Repo
+    base: Revision
+    head: Revision
+    dirty: bool
+
+    def identity(self) -> dict[str, Any]:
+        """What was compared, as the review's and the gate's JSON state it."""
+        return {
+            "base": {"ref": self.base.name, "sha": self.base.sha},
+            "head": {"sha": self.head.sha, "uncommitted_changes": self.dirty},
+        }
+
+
+def open_review(base: str, root: Path) -> ReviewSubject:
+    """Resolve both sides; refuse to judge metrics the code no longer produces."""
+    from mlgate.review.revisions import head_revision, resolve_base
+    from mlgate.vcs.dvc import open_repo, stale_stages
+
+    base_revision = resolve_base(root, base)
+    head, dirty = head_revision(root)
+    repo = open_repo(root)
+    if Path(repo.root_dir).resolve() != root.resolve():
+        raise ReviewError(f"run from the project root ({repo.root_dir}), not {root}")
+    stale = stale_stages(repo)
+    if stale:
+        raise ReviewError(
+            f"the pipeline is out of date (stages: {', '.join(stale)}), so the metrics do not "
+            "measure this workspace; run `dvc repro` first"
+        )
+    return ReviewSubject(repo, base_revision, head, dirty)
+
+
+def _in_repo(path: Path, repo: Repo) -> str:
+    """`path` relative to the repository root, as the base revision's tree names it."""
+    root = Path(repo.root_dir).resolve()
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        raise ReviewError(f"{path}: the params file must be inside the repository") from None
+
+
+def workspace_slices() -> SliceReport | None:
+    """reports/slices.json of this workspace; None when the card stage has not written it."""
+    from pydantic import ValidationError
+
+    from mlgate.files import read_json
+    from mlgate.model.slices import SliceReport
+
+    if not SLICES.is_file():
+        return None
+    try:
+        return SliceReport.model_validate(read_json(SLICES, "card"))
+    except ValidationError:
+        raise ArtifactError(f"{SLICES}: not a slice report; re-run `dvc repro card`") from None
+
+
+def slices_for_gates(*gates: GatesConfig | None) -> SliceReport | None:
+    """The workspace's slice report when a `worst_slice` gate needs it (an error if missing)."""
+    if not any(config is not None and config.worst_slice is not None for config in gates):
+        return None
+    report = workspace_slices()
+    if report is None:
+        raise ArtifactError(
+            f"{SLICES}: not found, and gates.worst_slice needs the card stage's slice scores; "
+            "run `dvc repro card` (or set gates.worst_slice to null)"
+        )
+    return report
+
+
+def judge_workspace(
+    subject: ReviewSubject,
+    metrics: tuple[MetricChange, ...],
+    config: Params,
+    params: Path,
+    gates_from: str,
+) -> GateVerdict:
+    """The verdict, from the gates of the base (default: a PR cannot loosen the gate that
+    judges it) or of the workspace."""
+    from mlgate.review.collect import read_base_gates
+    from mlgate.review.gates import judge
+
+    name = _in_repo(params, subject.repo)
+    base = subject.base
+    base_gates = read_base_gates(subject.repo, base, name) if gates_from == "base" else None
+    return judge(
+        metrics,
+        workspace=config.gates,
+        base=base_gates,
+        workspace_label=f"`{name}` in this workspace",
+        base_label=f"`{name}` at `{base.name}` ({base.short})",
+        base_has_none=gates_from == "base" and base_gates is None,
+        slices=slices_for_gates(config.gates, base_gates),
+    )
+
+
+def json_in_workspace(path: Path) -> dict[str, Any] | None:
+    """A JSON object in the workspace; None when missing or not an object."""
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def json_at_base(subject: ReviewSubject, path: Path) -> dict[str, Any] | None:
+    """A JSON object as committed at the base; None when missing or not an object."""
+    from mlgate.vcs.dvc import file_at
+
+    raw = file_at(subject.repo, subject.base.sha, path.as_posix())
+    try:
+        body = json.loads(raw) if raw is not None else None
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None

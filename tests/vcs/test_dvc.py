@@ -1,0 +1,55 @@
+"""The DVC adapter: one DvcError line for whatever DVC raises."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from mlgate.errors import DvcError
+from mlgate.vcs.dvc import file_at, open_repo, stale_stages, track
+
+
+def _git_repo(root: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+
+
+def test_outside_a_dvc_repository(tmp_path: Path) -> None:
+    _git_repo(tmp_path)
+    with pytest.raises(DvcError, match="not a DVC repository"):
+        open_repo(tmp_path)
+
+
+@pytest.fixture
+def dvc_repo(tmp_path: Path) -> Path:
+    _git_repo(tmp_path)
+    subprocess.run(["dvc", "init", "-q"], cwd=tmp_path, check=True)
+    env = ["-c", "user.name=t", "-c", "user.email=t@example.com"]
+    (tmp_path / "kept.txt").write_text("committed\n")
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
+    subprocess.run(["git", *env, "commit", "-qm", "init"], cwd=tmp_path, check=True)
+    return tmp_path
+
+
+def test_file_at_reads_the_commit_not_the_workspace(dvc_repo: Path) -> None:
+    (dvc_repo / "kept.txt").write_text("changed\n")
+    sha = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=dvc_repo, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    repo = open_repo(dvc_repo)
+    assert file_at(repo, sha, "kept.txt") == b"committed\n"
+    assert file_at(repo, sha, "absent.txt") is None
+
+
+def test_a_broken_dvc_yaml_is_one_line(dvc_repo: Path) -> None:
+    (dvc_repo / "dvc.yaml").write_text("stages: [not, a, mapping\n")
+    with pytest.raises(DvcError, match=r"^DVC could not check whether the pipeline is up to date"):
+        stale_stages(open_repo(dvc_repo))
+
+
+def test_track_outside_a_repository_names_the_file(tmp_path: Path) -> None:
+    data = tmp_path / "data.csv"
+    data.write_text("a\n1\n")
+    with pytest.raises(DvcError, match=r"data.csv: dvc add failed"):
+        track(tmp_path, data)
