@@ -9,8 +9,12 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHECKED = sorted(
-    [REPO_ROOT / "README.md", REPO_ROOT / "DEVELOPERS.md", REPO_ROOT / "SECURITY.md"]
-    + list((REPO_ROOT / "docs").glob("*.md"))
+    [
+        REPO_ROOT / "README.md",
+        REPO_ROOT / "DEVELOPERS.md",
+        REPO_ROOT / "SECURITY.md",
+        *(REPO_ROOT / "docs").glob("*.md"),
+    ]
 )
 README_MAX_LINES = 250
 
@@ -117,8 +121,14 @@ def test_the_link_checker_reports_a_missing_file_and_a_missing_anchor(tmp_path: 
     ("heading", "anchor"),
     [
         ("Speed and scale (`make bench`)", "speed-and-scale-make-bench"),
-        ("CI/CD: the workflows, and how they are tested", "cicd-the-workflows-and-how-they-are-tested"),
-        ("The feedback loop: `.github/workflows/monitor.yml`", "the-feedback-loop-githubworkflowsmonitoryml"),
+        (
+            "CI/CD: the workflows, and how they are tested",
+            "cicd-the-workflows-and-how-they-are-tested",
+        ),
+        (
+            "The feedback loop: `.github/workflows/monitor.yml`",
+            "the-feedback-loop-githubworkflowsmonitoryml",
+        ),
         ("Promotion: main → staging → production", "promotion-main--staging--production"),
         ("snake_case and ünïcode", "snake_case-and-ünïcode"),
     ],
@@ -143,3 +153,15 @@ def test_quick_start_begins_with_make_run_then_make_test() -> None:
         if line.split("#", 1)[0].strip()
     ]
     assert commands[:2] == ["make run", "make test"]
+
+
+def test_readme_lists_every_make_target_that_has_help() -> None:
+    """The README's target table matches `make help`: every target with a `## ` comment."""
+    makefile = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^([a-z-]+):.*## ", makefile, re.MULTILINE))
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Make targets\n", 1)[1].split("\n## ", 1)[0]
+    first_cells = [row.split("|")[1] for row in section.splitlines() if row.startswith("| `make")]
+    listed = {name for cell in first_cells for name in re.findall(r"`make ([a-z-]+)", cell)}
+    assert documented - listed == set(), "make targets missing from the README's table"
+    assert listed - documented == set(), "README lists make targets the Makefile lacks"
