@@ -145,10 +145,10 @@ def test_make_push_data_runs_no_project_code() -> None:
     ), commands
 
 
-def test_the_readme_names_the_read_only_keys_and_the_push_environment() -> None:
-    readme = (REPO_ROOT / "README.md").read_text()
+def test_the_secrets_docs_name_the_read_only_keys_and_the_push_environment() -> None:
+    secrets_page = (REPO_ROOT / "docs" / "ci-cd-and-rehearsal.md").read_text()
     for word in (*READ_KEYS, PUSH_ENVIRONMENT):
-        assert word in readme, word
+        assert word in secrets_page, word
 
 
 PROTECTED = {"main", "staging", "production"}
