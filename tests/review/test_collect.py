@@ -11,8 +11,9 @@ from typer.testing import CliRunner
 
 from mlgate.cli import app
 from mlgate.errors import ArtifactError, ConfigError, ReviewError
-from mlgate.review.collect import collect_metrics, collect_params, read_base_gates
+from mlgate.review.collect import collect_metrics, collect_params
 from mlgate.review.revisions import resolve_base
+from mlgate.review.workspace import read_base_gates
 from mlgate.vcs.dvc import open_repo
 from tests.e2e.shell import git
 

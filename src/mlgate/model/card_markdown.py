@@ -16,8 +16,9 @@ from mlgate.config import CardConfig, DataConfig, ModelConfig
 from mlgate.data.schema import DataLabel, FeatureSchema
 from mlgate.layout import MODEL, RAW_DATA
 from mlgate.markdown import code_block, code_span, table
+from mlgate.model.card_slices import format_score, slices_section
 from mlgate.model.scores import SCORE_LABELS
-from mlgate.model.slices import SCORES, Slice, SliceReport, WorstSlice
+from mlgate.model.slices import SCORES, SliceReport
 
 TITLE = "Model card"
 
@@ -48,10 +49,6 @@ class CardFacts:
     metrics: Mapping[str, Any]  # reports/metrics.json
     slices: SliceReport
     lineage_params: Mapping[str, Any]  # the params sections that made the model
-
-
-def _score(value: object) -> str:
-    return f"{value:.4f}" if isinstance(value, int | float) else "n/a"
 
 
 def _share(count: int, total: int) -> str:
@@ -140,7 +137,7 @@ def _metrics(facts: CardFacts) -> str:
             if isinstance(value, int | float) and isinstance(reference, int | float)
             else "—"
         )
-        rows.append([SCORE_LABELS[score], _score(value), _score(reference), delta])
+        rows.append([SCORE_LABELS[score], format_score(value), format_score(reference), delta])
     averaged = (
         f"precision, recall and F1 are for the positive class {code_span(facts.positive_label)}"
         if facts.positive_label is not None
@@ -155,87 +152,6 @@ def _metrics(facts: CardFacts) -> str:
             table(["score", "model", "baseline", "Δ"], [":--", "--:", "--:", "--:"], rows),
         ]
     )
-
-
-def slice_label(feature: str, name: str, missing: bool) -> str:
-    """`feature` = category, `feature` ≤ 12.3, or `feature` missing, as inert markdown."""
-    if missing:
-        return f"{code_span(feature)} missing"
-    return f"{code_span(feature)} {code_span(name)}"
-
-
-def _is_worst(item: Slice, worst: WorstSlice | None) -> bool:
-    return (
-        worst is not None
-        and (item.feature, item.name, item.missing) == (worst.feature, worst.name, worst.missing)
-        and item.ranked
-    )
-
-
-def _slice_row(item: Slice, report: SliceReport) -> list[str]:
-    worst = _is_worst(item, report.worst)
-    name = "_missing_" if item.missing else code_span(item.name)
-    rows = f"{item.rows:,}" + ("" if item.ranked else " (not ranked)")
-    balance = " · ".join(f"{code_span(label)}: {count}" for label, count in item.labels.items())
-    scores = []
-    for score in SCORES:
-        cell = _score(item.scores.get(score))
-        scores.append(f"**{cell}**" if worst and score == report.metric else cell)
-    return [
-        code_span(item.feature),
-        f"{name} ⚠️ **worst**" if worst else name,
-        rows,
-        balance or "—",
-        *scores,
-    ]
-
-
-def worst_line(report: SliceReport, overall: float | None) -> str:
-    """One sentence on the worst ranked slice (or why there is none)."""
-    label = SCORE_LABELS[report.metric]
-    worst = report.worst
-    if not report.slices:
-        return (
-            "No slices: the data has no categorical feature and `card.slices.numeric_bins` "
-            "bins no numeric one."
-        )
-    if worst is None:
-        return (
-            f"No slice is ranked: none has {report.min_rows} or more test rows with a defined "
-            f"{label} (`card.slices.min_rows`)."
-        )
-    whole = f" (whole test split: {_score(overall)})" if overall is not None else ""
-    return (
-        f"**Worst slice by {label}: {slice_label(worst.feature, worst.name, worst.missing)}, "
-        f"{label} {_score(worst.value)} on {worst.rows:,} rows**{whole}."
-    )
-
-
-def _slices(facts: CardFacts) -> str:
-    report = facts.slices
-    label = SCORE_LABELS[report.metric]
-    binned = ", ".join(code_span(name) for name in facts.card.slices.numeric_bins) or "none"
-    parts = [
-        "## Metrics per slice",
-        f"The model on slices of the test split ({report.test_rows:,} rows): each category of "
-        f"every categorical feature (missing values as a slice of their own) and each bin of "
-        f"the numeric features in `card.slices.numeric_bins` ({binned}). Slices of at least "
-        f"{report.min_rows} rows are ranked by {label}; smaller ones are listed, not ranked. "
-        "n/a: not defined on the slice (ROC AUC and log loss need every class in it; precision "
-        "and recall need a predicted, or an actual, positive).",
-        worst_line(report, facts.metrics.get("model", {}).get(report.metric)),
-    ]
-    if report.slices:
-        header = [
-            "feature",
-            "slice",
-            "rows",
-            "label balance",
-            *(SCORE_LABELS[score] for score in SCORES),
-        ]
-        align = [":--", ":--", "--:", ":--", *("--:" for _ in SCORES)]
-        parts.append(table(header, align, [_slice_row(item, report) for item in report.slices]))
-    return "\n\n".join(parts)
 
 
 def _limitations(facts: CardFacts) -> str:
@@ -284,7 +200,11 @@ def render_model_card(facts: CardFacts) -> str:
         _training_data(facts),
         _estimator(facts.model_config),
         _metrics(facts),
-        _slices(facts),
+        slices_section(
+            facts.slices,
+            facts.card.slices.numeric_bins,
+            facts.metrics.get("model", {}).get(facts.slices.metric),
+        ),
         _limitations(facts),
         _lineage(facts),
     ]

@@ -11,8 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from mlgate.config import GatesConfig, parse_gates
-from mlgate.errors import ArtifactError, ConfigError, ReviewError
+from mlgate.errors import ArtifactError, ReviewError
 from mlgate.review.changes import (
     Comparison,
     DataChange,
@@ -218,23 +217,6 @@ def collect_plots(
         sources = shown.get(rev, {}).get("sources", {}).get("data", {})
         sides.append(_plot_data(sources, roc, confusion))
     return sides[0], sides[1]
-
-
-def read_base_gates(repo: Repo, base: Revision, params_file: str) -> GatesConfig | None:
-    """The `gates:` section at the base, or None when the base has no gates (a first PR)."""
-    import yaml
-
-    body = file_at(repo, base.sha, params_file)
-    if body is None:
-        return None
-    origin = f"{params_file} at {base.name} ({base.short})"
-    try:
-        raw = yaml.safe_load(body)
-    except yaml.YAMLError:
-        raise ConfigError(f"{origin}: malformed YAML") from None
-    if not isinstance(raw, dict) or raw.get("gates") is None:
-        return None
-    return parse_gates(raw["gates"], origin)
 
 
 def collect_comparison(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mlgate.errors import ArtifactError, ReviewError
+from mlgate.errors import ArtifactError, ConfigError, ReviewError
 from mlgate.layout import SLICES
 
 if TYPE_CHECKING:
@@ -94,6 +94,26 @@ def slices_for_gates(*gates: GatesConfig | None) -> SliceReport | None:
     return report
 
 
+def read_base_gates(repo: Repo, base: Revision, params_file: str) -> GatesConfig | None:
+    """The `gates:` section at the base, or None when the base has no gates (a first PR)."""
+    import yaml
+
+    from mlgate.config import parse_gates
+    from mlgate.vcs.dvc import file_at
+
+    body = file_at(repo, base.sha, params_file)
+    if body is None:
+        return None
+    origin = f"{params_file} at {base.name} ({base.short})"
+    try:
+        raw = yaml.safe_load(body)
+    except yaml.YAMLError:
+        raise ConfigError(f"{origin}: malformed YAML") from None
+    if not isinstance(raw, dict) or raw.get("gates") is None:
+        return None
+    return parse_gates(raw["gates"], origin)
+
+
 def judge_workspace(
     subject: ReviewSubject,
     metrics: tuple[MetricChange, ...],
@@ -103,7 +123,6 @@ def judge_workspace(
 ) -> GateVerdict:
     """The verdict, from the gates of the base (default: a PR cannot loosen the gate that
     judges it) or of the workspace."""
-    from mlgate.review.collect import read_base_gates
     from mlgate.review.gates import judge
 
     name = _in_repo(params, subject.repo)

@@ -30,7 +30,8 @@ def run(config: Params, progress: Progress = quietly) -> str:
     """Read the pipeline's outputs, score every slice, write both files (nothing on an error)."""
     from mlgate.data.schema import resolve_positive_label
     from mlgate.files import read_bytes, read_json, read_parquet, write_bytes_atomic, write_json
-    from mlgate.model.card_markdown import CardFacts, TrainingData, render_model_card, slice_label
+    from mlgate.model.card_markdown import CardFacts, TrainingData, render_model_card
+    from mlgate.model.card_slices import slice_label
     from mlgate.model.scores import SCORE_LABELS
     from mlgate.model.slices import check_bins_columns, score_slices
 
