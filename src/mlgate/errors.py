@@ -32,3 +32,11 @@ class ArtifactError(MlgateError):
 
 class ReviewError(MlgateError):
     """The review cannot compare: the base revision is missing or the repository is not ready."""
+
+
+class GitError(MlgateError):
+    """git is missing, the folder is not a repository, a ref names no commit, or git failed."""
+
+
+class GitHubCliError(MlgateError):
+    """`gh` is missing, not signed in, or one of its calls failed (no such branch on GitHub...)."""
