@@ -574,14 +574,12 @@ def _refuse_stale_pipeline(doing: str) -> None:
 def _git_identity() -> tuple[str, str]:
     """Commit and branch the model is packaged from (GitHub's variables in CI, else git)."""
     import os
-    import subprocess
 
-    def git(*args: str) -> str:
-        done = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
-        return done.stdout.strip() if done.returncode == 0 else "unknown"
+    from mlgate.vcs import git
 
-    sha = os.environ.get("GITHUB_SHA") or git("rev-parse", "HEAD")
-    branch = os.environ.get("GITHUB_REF_NAME") or git("rev-parse", "--abbrev-ref", "HEAD")
+    here = Path.cwd()
+    sha = os.environ.get("GITHUB_SHA") or git.head_sha(here) or "unknown"
+    branch = os.environ.get("GITHUB_REF_NAME") or git.current_branch(here) or "unknown"
     return sha, branch
 
 
