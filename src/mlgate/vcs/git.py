@@ -62,9 +62,15 @@ def text(
     """The stripped output of a git command that must succeed; a GitError with git's last line."""
     done = run(root, *args, input=input, env=env, timeout=timeout)
     if done.returncode != 0:
-        detail = done.stderr.decode(errors="replace").strip().splitlines()
-        raise GitError(f"`{_named(args)}` failed: {detail[-1] if detail else '?'}")
+        raise GitError(f"`{_named(args)}` failed: {_reason(done.stderr)}")
     return done.stdout.decode().strip()
+
+
+def _reason(stderr: bytes) -> str:
+    """git's own `fatal:`/`error:` line (its last lines are often usage hints), else its last."""
+    lines = [line.strip() for line in stderr.decode(errors="replace").splitlines() if line.strip()]
+    said = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    return (said or lines or ["?"])[-1]
 
 
 def _named(args: tuple[str, ...]) -> str:
@@ -137,7 +143,7 @@ def files_under(root: Path, commit: str, path: str) -> dict[str, str]:
 
 def log_lines(root: Path, since: str, until: str) -> list[str]:
     """`<short sha> <subject>` of each commit in `until` but not in `since`, newest first."""
-    listed = text(root, "log", "--format=%h %s", f"{since}..{until}")
+    listed = text(root, "log", "--format=%h %s", f"{since}..{until}", "--")
     return [line for line in listed.splitlines() if line]
 
 
