@@ -59,7 +59,7 @@ def text(
     env: Mapping[str, str] | None = None,
     timeout: float = TIMEOUT_SECONDS,
 ) -> str:
-    """The stripped output of a git command that must succeed; a GitError with git's last line."""
+    """The stripped output of a git command that must succeed; else a GitError with git's reason."""
     done = run(root, *args, input=input, env=env, timeout=timeout)
     if done.returncode != 0:
         raise GitError(f"`{_named(args)}` failed: {_reason(done.stderr)}")
@@ -80,6 +80,7 @@ def _named(args: tuple[str, ...]) -> str:
 
 
 def is_repository(root: Path) -> bool:
+    """Whether `root` is a folder inside a git work tree (or a bare repository)."""
     return root.is_dir() and run(root, "rev-parse", "--git-dir").returncode == 0
 
 
@@ -170,10 +171,12 @@ def is_dirty(root: Path) -> bool:
 
 
 def is_shallow(root: Path) -> bool:
+    """Whether this clone lacks history (CI checkouts fetch one commit by default)."""
     return text(root, "rev-parse", "--is-shallow-repository") == "true"
 
 
 def has_remote(root: Path, remote: str) -> bool:
+    """Whether `remote` is configured, so a fetch from it can be tried."""
     return remote in text(root, "remote").split()
 
 
