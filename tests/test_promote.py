@@ -13,9 +13,11 @@ from typer.testing import CliRunner
 
 from mlgate.cli import app
 from mlgate.promote import PromotionError, plan_promotion
+from mlgate.registry import RegistryError
 from tests.e2e.shell import git
 
-LOCK = "stages:\n  train:\n    outs:\n    - path: models/model.skops\n      md5: {md5}\n"
+LOCK = "stages:\n  {stage}:\n    outs:\n    - path: models/model.skops\n      md5: {md5}\n"
+DVC_YAML = "artifacts:\n  model:\n    path: models/model.skops\n    type: model\n"
 
 
 @pytest.fixture
@@ -25,11 +27,12 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root.mkdir()
     monkeypatch.chdir(root)
     git(root, "init", "-q", "-b", "main")
-    (root / "dvc.lock").write_text(LOCK.format(md5="a" * 32))
-    git(root, "add", "dvc.lock")
+    (root / "dvc.yaml").write_text(DVC_YAML)
+    (root / "dvc.lock").write_text(LOCK.format(stage="train", md5="a" * 32))
+    git(root, "add", "dvc.yaml", "dvc.lock")
     git(root, "commit", "-qm", "first model")
     git(root, "branch", "staging")
-    (root / "dvc.lock").write_text(LOCK.format(md5="b" * 32))
+    (root / "dvc.lock").write_text(LOCK.format(stage="train", md5="b" * 32))
     git(root, "commit", "-qam", "deeper trees")
     (root / "README").write_text("x")
     git(root, "add", "README")
@@ -61,6 +64,19 @@ def test_plan_lists_the_commits_and_the_model_change(repo: Path) -> None:
     assert [line.split(" ", 1)[1] for line in plan.commits] == ["docs", "deeper trees"]
     assert "**Model:** `aaaaaaaa` → `bbbbbbbb`" in plan.body()
     assert "compares against `staging`" in plan.body()
+
+
+def test_the_model_is_the_declared_artifact_whichever_stage_writes_it(repo: Path) -> None:
+    (repo / "dvc.lock").write_text(LOCK.format(stage="fit", md5="c" * 32))
+    git(repo, "commit", "-qam", "the model stage is named fit")
+    plan = plan_promotion(repo, "staging")
+    assert (plan.target_model, plan.source_model) == ("a" * 32, "c" * 32)
+
+
+def test_without_a_declared_artifact_the_error_names_it(repo: Path) -> None:
+    (repo / "dvc.yaml").write_text("stages: {}\n")
+    with pytest.raises(RegistryError, match=r"dvc.yaml: artifacts.model: not declared"):
+        plan_promotion(repo, "staging")
 
 
 def test_missing_stage_branch_says_how_to_create_it(repo: Path) -> None:

@@ -36,3 +36,11 @@ class ReviewError(MlgateError):
 
 class DvcError(MlgateError):
     """DVC cannot open the repository, read a revision or run a command."""
+
+
+class GitError(MlgateError):
+    """git is missing, the folder is not a repository, a ref names no commit, or git failed."""
+
+
+class GitHubCliError(MlgateError):
+    """`gh` is missing, not signed in, or one of its calls failed (no such branch on GitHub...)."""

@@ -6,13 +6,12 @@ the same model review, against the branch it would change.
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from mlgate.errors import MlgateError
-from mlgate.pull_request import open_or_reuse
+from mlgate.vcs import gh, git
 
 Stage = Literal["staging", "production"]
 SOURCE_OF: dict[Stage, str] = {"staging": "main", "production": "staging"}
@@ -52,33 +51,19 @@ class PromotionPlan:
         )
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
-
-
-def _branch_ref(root: Path, branch: str, remote: str) -> str | None:
-    for ref in (f"{remote}/{branch}", branch):
-        if _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode == 0:
-            return ref
-    return None
-
-
-def _model_hash(root: Path, ref: str) -> str | None:
-    import yaml
-
-    shown = _git(root, "show", f"{ref}:dvc.lock")
-    if shown.returncode != 0:
-        return None
-    outs = (yaml.safe_load(shown.stdout) or {}).get("stages", {}).get("train", {}).get("outs", [])
-    return next((str(out.get("md5")) for out in outs if out.get("md5")), None)
-
-
 def plan_promotion(root: Path, target: Stage, remote: str = "origin") -> PromotionPlan:
-    """What promoting to `target` would bring, from the branches as this clone knows them."""
+    """What promoting to `target` would bring, from the branches as this clone knows them.
+
+    The model is the file dvc.yaml's `artifacts:` declares, whichever stage writes it (as the
+    registry reads it), its hash as each branch's dvc.lock records it.
+    """
+    from mlgate.registry.artifact import declared_artifact
+    from mlgate.registry.lineage import model_hash_at
+
     source = SOURCE_OF[target]
     refs = {}
     for branch in (source, target):
-        ref = _branch_ref(root, branch, remote)
+        ref = git.branch_ref(root, branch, remote)
         if ref is None:
             hint = f"`git push {remote} {SOURCE_OF[target]}:{target}`" if branch == target else ""
             raise PromotionError(
@@ -87,18 +72,16 @@ def plan_promotion(root: Path, target: Stage, remote: str = "origin") -> Promoti
                 + ")"
             )
         refs[branch] = ref
-    log = _git(root, "log", "--format=%h %s", f"{refs[target]}..{refs[source]}")
-    if log.returncode != 0:
-        raise PromotionError(f"git log {refs[target]}..{refs[source]} failed: {log.stderr.strip()}")
+    model_path = declared_artifact(root).path
     return PromotionPlan(
         source=source,
         target=target,
-        commits=tuple(line for line in log.stdout.splitlines() if line),
-        source_model=_model_hash(root, refs[source]),
-        target_model=_model_hash(root, refs[target]),
+        commits=tuple(git.log_lines(root, since=refs[target], until=refs[source])),
+        source_model=model_hash_at(root, git.resolve_commit(root, refs[source]), model_path),
+        target_model=model_hash_at(root, git.resolve_commit(root, refs[target]), model_path),
     )
 
 
 def open_pull_request(root: Path, plan: PromotionPlan) -> tuple[str, bool]:
     """The promotion PR's URL, and whether it is new (an open one is reused, not duplicated)."""
-    return open_or_reuse(root, plan.target, plan.source, plan.title, plan.body())
+    return gh.open_pull_request(root, plan.target, plan.source, plan.title, plan.body())

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mlgate.errors import ReviewError
+from mlgate.errors import GitError, ReviewError
 from mlgate.review.revisions import head_revision, resolve_base
 
 
@@ -79,7 +79,7 @@ def test_option_like_base_is_rejected(upstream: Path) -> None:
 
 
 def test_outside_git_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(ReviewError, match="not a git repository"):
+    with pytest.raises(GitError, match="not a git repository; the review compares git revisions"):
         resolve_base(tmp_path, "main")
 
 

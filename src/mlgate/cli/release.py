@@ -152,10 +152,11 @@ def rollback(
 ) -> None:
     """Prepare branch rollback/<stage>-<version>: that version's dvc.lock entries and params."""
     from mlgate.registry.artifact import declared_artifact
-    from mlgate.registry.rollback import create_branch, open_pull_request, plan_rollback
+    from mlgate.registry.rollback.branch import create_branch, open_pull_request
+    from mlgate.registry.rollback.plan import RollbackRequest, plan_rollback
 
     root = Path.cwd()
-    plan = plan_rollback(root, declared_artifact(root), stage, to, remote)
+    plan = plan_rollback(root, declared_artifact(root), RollbackRequest(stage, to, remote))
     commit = create_branch(root, plan)
     terminal = console()
     params = ", ".join(f"{c.key} {c.before} → {c.after}" for c in plan.params) or "none"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from mlgate.registry import RegistryError
-from mlgate.registry.gitrepo import read_at
+from mlgate.vcs import git
 
 LOCK = "dvc.lock"
 DEFAULT_PARAMS_FILE = "params.yaml"
@@ -61,7 +61,7 @@ def parse_lock(text: bytes | str, origin: str) -> Stages:
 
 def lock_at(root: Path, commit: str) -> Stages | None:
     """The stages of dvc.lock at `commit`, or None when that commit has no dvc.lock."""
-    text = read_at(root, commit, LOCK)
+    text = git.file_at(root, commit, LOCK)
     return None if text is None else parse_lock(text, f"{LOCK} at {commit[:7]}")
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.registry.artifact import Artifact
-from mlgate.registry.gitrepo import read_at
 from mlgate.registry.tags import allowed_stages, current_stages, registered_versions
 from mlgate.registry.versions import ModelHashes
+from mlgate.vcs import git
 
 METRICS_FILE = "reports/metrics.json"
 KEY_METRICS = ("accuracy", "f1", "roc_auc")  # the table's columns; --json has every score
@@ -53,7 +53,7 @@ class RegistryView:
 
 def metrics_at(root: Path, commit: str) -> dict[str, float]:
     """The model's scores committed with the version (empty when absent or unreadable)."""
-    raw = read_at(root, commit, METRICS_FILE)
+    raw = git.file_at(root, commit, METRICS_FILE)
     try:
         body = json.loads(raw) if raw is not None else {}
     except ValueError:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from mlgate.registry import RegistryError
-from mlgate.registry.gitrepo import identity
+from mlgate.vcs import git
 
 # The stages promotion uses; `.gto`'s `stages:` (GTO's config) overrides them.
 DEFAULT_STAGES = ("staging", "production")
@@ -79,10 +79,7 @@ def registered_versions(root: Path, artifact: str) -> list[Version]:
 
 def tag_names(root: Path, artifact: str) -> list[str]:
     """The git tags GTO would read for this artifact (cheap: no GTO import)."""
-    from mlgate.registry.gitrepo import git
-
-    done = git(root, "tag", "--list", f"{artifact}@*", f"{artifact}#*")
-    return done.stdout.decode().split() if done.returncode == 0 else []
+    return git.tags(root, f"{artifact}@*", f"{artifact}#*")
 
 
 def current_stages(root: Path, artifact: str) -> dict[str, str]:
@@ -141,7 +138,7 @@ def register(
     """
     from gto import api
 
-    name, email = identity(root)
+    name, email = git.identity(root)
     event = _call(
         "gto register",
         api.register,
@@ -166,7 +163,7 @@ def assign(root: Path, artifact: str, stage: str, version: str, *, message: str)
     """
     from gto import api
 
-    name, email = identity(root)
+    name, email = git.identity(root)
     event = _call(
         "gto assign",
         api.assign,

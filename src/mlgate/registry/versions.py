@@ -12,7 +12,6 @@ from pathlib import Path
 
 from mlgate.registry import RegistryError
 from mlgate.registry.artifact import Artifact
-from mlgate.registry.gitrepo import is_repository, resolve_commit
 from mlgate.registry.lineage import bump_for, lineage_at, model_hash_at
 from mlgate.registry.tags import (
     Version,
@@ -23,6 +22,7 @@ from mlgate.registry.tags import (
     registered_versions,
     tag_names,
 )
+from mlgate.vcs import git
 
 FIRST_VERSION = "v0.1.0"  # the first model is a working model, not a patch of nothing (v0.0.1)
 
@@ -60,7 +60,7 @@ class Unchanged:
 
 def register_model(root: Path, artifact: Artifact, ref: str) -> Registered | Unchanged:
     """A new version when the model at `ref` differs from the latest registered one."""
-    commit = resolve_commit(root, ref)
+    commit = git.resolve_commit(root, ref)
     current = lineage_at(root, commit, artifact.path)
     versions = registered_versions(root, artifact.name)
     at_commit = next((v for v in versions if v.commit == commit), None)
@@ -109,7 +109,7 @@ def versions_with_model(root: Path, artifact: Artifact, model_hash: str) -> list
 
 def version_at(root: Path, artifact: Artifact, ref: str) -> tuple[Version, str]:
     """The registered version of the model at `ref`, and that model's hash."""
-    commit = resolve_commit(root, ref)
+    commit = git.resolve_commit(root, ref)
     model_hash = model_hash_at(root, commit, artifact.path)
     if model_hash is None:
         raise RegistryError(
@@ -127,7 +127,7 @@ def version_at(root: Path, artifact: Artifact, ref: str) -> tuple[Version, str]:
 
 def registry_version_of(root: Path, artifact: Artifact, model_hash: str) -> str | None:
     """The registered version of this model file, or None (not a git repository, no tags)."""
-    if not is_repository(root) or not tag_names(root, artifact.name):
+    if not git.is_repository(root) or not tag_names(root, artifact.name):
         return None
     found = versions_with_model(root, artifact, model_hash)
     return found[0].name if found else None
@@ -155,7 +155,7 @@ def assign_stage(root: Path, artifact: Artifact, stage: str, ref: str) -> Assign
     previous = current_stages(root, artifact.name).get(stage)
     if previous == version.name:
         return Assigned(None, stage, version.name, model_hash, previous)
-    short = resolve_commit(root, ref)[:7]
+    short = git.resolve_commit(root, ref)[:7]
     message = (
         f"Assigning {stage} to {artifact.name} {version.name}: {artifact.path} md5 {model_hash} "
         f"(the model at {ref}, {short})"
@@ -169,7 +169,7 @@ def registered_version_of_model(root: Path, model_hash: str) -> str | None:
     registry here: not a git repository, no `artifacts:` in dvc.yaml, or no version of it."""
     from mlgate.registry.artifact import declared_artifact
 
-    if not is_repository(root):
+    if not git.is_repository(root):
         return None
     try:
         artifact = declared_artifact(root)

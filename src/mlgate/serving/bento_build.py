@@ -44,14 +44,15 @@ def refuse_stale_pipeline(doing: str) -> None:
 
 def git_identity() -> tuple[str, str]:
     """Commit and branch the model is packaged from (GitHub's variables in CI, else git)."""
-    import subprocess
+    from mlgate.errors import GitError
+    from mlgate.vcs import git
 
-    def git(*args: str) -> str:
-        done = subprocess.run(["git", *args], capture_output=True, text=True, check=False)
-        return done.stdout.strip() if done.returncode == 0 else "unknown"
-
-    sha = os.environ.get("GITHUB_SHA") or git("rev-parse", "HEAD")
-    branch = os.environ.get("GITHUB_REF_NAME") or git("rev-parse", "--abbrev-ref", "HEAD")
+    here = Path.cwd()
+    try:
+        sha = os.environ.get("GITHUB_SHA") or git.head_sha(here) or "unknown"
+        branch = os.environ.get("GITHUB_REF_NAME") or git.current_branch(here) or "unknown"
+    except GitError:  # no git here: the metadata says so rather than refusing to package
+        return os.environ.get("GITHUB_SHA", "unknown"), os.environ.get("GITHUB_REF_NAME", "unknown")
     return sha, branch
 
 
