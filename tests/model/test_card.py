@@ -11,7 +11,8 @@ import pytest
 
 from mlgate.config import Params, parse_params
 from mlgate.data.ingest import load_source
-from mlgate.data.schema import resolve_positive_label, validate_frame
+from mlgate.data.labels import resolve_positive_label
+from mlgate.data.schema import validate_frame
 from mlgate.data.split import split_frame
 from mlgate.model.card import CardFacts, TrainingData, render_model_card
 from mlgate.model.evaluate import fit_baseline, score_predictions

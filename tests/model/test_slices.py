@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from mlgate.config import DataConfig, ModelConfig, SliceSettings
+from mlgate.data.feature_schema import FeatureSchema
 from mlgate.data.ingest import load_source
-from mlgate.data.schema import FeatureSchema, validate_frame
+from mlgate.data.schema import validate_frame
 from mlgate.data.split import split_frame
 from mlgate.errors import ConfigError
 from mlgate.model.evaluate import score_predictions

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict
 
 from mlgate.config import NumericBins, SliceSettings
-from mlgate.data.schema import DataLabel, FeatureSchema
+from mlgate.data.feature_schema import DataLabel, FeatureSchema
 from mlgate.errors import ConfigError
 from mlgate.model.evaluate import DIGITS, label_scores, probability_scores
 from mlgate.model.scores import ScoreName, direction_of

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from mlgate.data.schema import FeatureSchema
+from mlgate.data.feature_schema import FeatureSchema
 from mlgate.errors import ConfigError
 
 if TYPE_CHECKING:

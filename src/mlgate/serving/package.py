@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mlgate.config import PredictionLogConfig, ServingConfig
-from mlgate.data.schema import FeatureSchema
+from mlgate.data.feature_schema import FeatureSchema
 from mlgate.errors import ConfigError, MlgateError
 from mlgate.serving.contract import RequestContract
 from mlgate.serving.predictor import CONTRACT_FILE, METADATA_FILE, MODEL_FILE
