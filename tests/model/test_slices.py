@@ -15,18 +15,15 @@ from mlgate.data.schema import validate_frame
 from mlgate.data.split import split_frame
 from mlgate.errors import ConfigError
 from mlgate.model.evaluate import score_predictions
-from mlgate.model.slices import (
+from mlgate.model.slice_masks import (
     MISSING,
-    Slice,
-    SliceReport,
     bin_names,
     check_bins_columns,
     cut_points,
-    score_slice,
-    score_slices,
     slice_masks,
-    worst_slice,
 )
+from mlgate.model.slice_report import Slice, SliceReport, worst_slice
+from mlgate.model.slices import score_slice, score_slices
 from mlgate.model.train import train_model
 from tests.conftest import make_custom_frame
 
