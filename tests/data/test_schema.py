@@ -2,16 +2,11 @@ import pandas as pd
 import pytest
 
 from mlgate.config import DataConfig, ValidationSettings
-from mlgate.data.schema import (
-    FeatureSchema,
-    ValidationReport,
-    build_schema,
-    conform_frame,
-    find_violations,
-    resolve_positive_label,
-    resolve_schema,
-    validate_frame,
-)
+from mlgate.data.conform import conform_frame
+from mlgate.data.feature_schema import FeatureSchema, ValidationReport
+from mlgate.data.labels import resolve_positive_label
+from mlgate.data.schema import resolve_schema, validate_frame
+from mlgate.data.violations import build_schema, find_violations
 from mlgate.errors import ConfigError
 
 

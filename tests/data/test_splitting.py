@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from mlgate.data.schema import FeatureSchema
+from mlgate.data.feature_schema import FeatureSchema
 from mlgate.data.splitting import split_frame
 from mlgate.errors import ConfigError
 

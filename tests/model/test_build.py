@@ -1,7 +1,7 @@
 import pytest
 
 from mlgate.config import ModelConfig
-from mlgate.data.schema import FeatureSchema
+from mlgate.data.feature_schema import FeatureSchema
 from mlgate.errors import ModelConfigError
 from mlgate.model.build import build_pipeline, resolve_estimator
 

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from mlgate.config import Params, parse_params
-from mlgate.data.schema import resolve_positive_label, validate_frame
+from mlgate.data.labels import resolve_positive_label
+from mlgate.data.schema import validate_frame
 from mlgate.data.sources import load_source
 from mlgate.data.splitting import split_frame
 from mlgate.model.card_markdown import CardFacts, TrainingData, render_model_card

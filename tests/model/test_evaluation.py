@@ -3,7 +3,8 @@ import pandas as pd
 import pytest
 
 from mlgate.config import ModelConfig
-from mlgate.data.schema import FeatureSchema, resolve_positive_label
+from mlgate.data.feature_schema import FeatureSchema
+from mlgate.data.labels import resolve_positive_label
 from mlgate.data.splitting import split_frame
 from mlgate.errors import ConfigError
 from mlgate.model.evaluation import (

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from mlgate.config import ModelConfig
-from mlgate.data.schema import FeatureSchema
+from mlgate.data.feature_schema import FeatureSchema
 from mlgate.data.splitting import split_frame
 from mlgate.errors import ModelConfigError
 from mlgate.model.fitting import train_model

@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
 from mlgate.config import ModelConfig
-from mlgate.data.schema import FeatureSchema
+from mlgate.data.feature_schema import FeatureSchema
 from mlgate.data.splitting import split_frame
 from mlgate.errors import ArtifactError
 from mlgate.model.fitting import train_model

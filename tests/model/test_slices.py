@@ -9,24 +9,22 @@ import pandas as pd
 import pytest
 
 from mlgate.config import DataConfig, ModelConfig, SliceSettings
-from mlgate.data.schema import FeatureSchema, validate_frame
+from mlgate.data.feature_schema import FeatureSchema
+from mlgate.data.schema import validate_frame
 from mlgate.data.sources import load_source
 from mlgate.data.splitting import split_frame
 from mlgate.errors import ConfigError
 from mlgate.model.evaluation import score_predictions
 from mlgate.model.fitting import train_model
-from mlgate.model.slices import (
+from mlgate.model.slice_masks import (
     MISSING,
-    Slice,
-    SliceReport,
     bin_names,
     check_bins_columns,
     cut_points,
-    score_slice,
-    score_slices,
     slice_masks,
-    worst_slice,
 )
+from mlgate.model.slice_report import Slice, SliceReport, worst_slice
+from mlgate.model.slices import score_slice, score_slices
 from tests.conftest import make_custom_frame
 
 CUSTOM = FeatureSchema(

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from mlgate.config import ModelConfig
-from mlgate.data.schema import FeatureSchema
+from mlgate.data.feature_schema import FeatureSchema
 from mlgate.model.build import build_pipeline
 from mlgate.model.persist import _named_types, dump_model
 from mlgate.model.trusted_types import (

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from fsspec import AbstractFileSystem, register_implementation
 
-from mlgate.data.schema import FeatureSchema
+from mlgate.data.feature_schema import FeatureSchema
 from mlgate.errors import SourceError
 from mlgate.monitor import batches
 from mlgate.monitor.batches import (

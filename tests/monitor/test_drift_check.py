@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from mlgate.config import DriftConfig
-from mlgate.data.schema import FeatureSchema
+from mlgate.data.feature_schema import FeatureSchema
 from mlgate.errors import ConfigError
 from mlgate.monitor.drift_check import check_drift, sample_rows
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from mlgate.data.schema import FeatureSchema
+from mlgate.data.feature_schema import FeatureSchema
 from mlgate.errors import ConfigError
 from mlgate.monitor.simulate import simulate_batch
 from tests.conftest import make_custom_frame

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mlgate.model.slices import Slice, SliceReport, worst_slice
+from mlgate.model.slice_report import Slice, SliceReport, worst_slice
 from mlgate.review.card_section import card_section, card_url
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mlgate.config import parse_gates
-from mlgate.model.slices import Slice, SliceReport, worst_slice
+from mlgate.model.slice_report import Slice, SliceReport, worst_slice
 from mlgate.review.changes import MetricChange
 from mlgate.review.gates import check_gates, judge
 

@@ -133,7 +133,7 @@ def _contract_of(project: Path) -> str:
     import pandas as pd
 
     from mlgate.config import load_params
-    from mlgate.data.schema import ValidationReport
+    from mlgate.data.feature_schema import ValidationReport
     from mlgate.serving.package import build_contract
 
     report = ValidationReport.from_json_dict(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from mlgate.config import ModelConfig
-from mlgate.data.schema import FeatureSchema
+from mlgate.data.feature_schema import FeatureSchema
 from mlgate.data.splitting import split_frame
 from mlgate.errors import ArtifactError
 from mlgate.model.fitting import train_model

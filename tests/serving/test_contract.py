@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from mlgate.data.schema import FeatureSchema
+from mlgate.data.feature_schema import FeatureSchema
 from mlgate.serving.contract import RequestContract, RequestError, check_records, records_to_frame
 
 SCHEMA = FeatureSchema(

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mlgate.errors import MlgateError
-from mlgate.serving.package import RUNTIME_DISTRIBUTIONS, locate_uv
+from mlgate.serving.runtime_requirements import RUNTIME_DISTRIBUTIONS, locate_uv
 from tests.conftest import REPO_ROOT
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from mlgate.config import ServingConfig, parse_params
-from mlgate.data.schema import conform_frame, validate_frame
+from mlgate.data.conform import conform_frame
+from mlgate.data.schema import validate_frame
 from mlgate.model.fitting import train_model
 from mlgate.model.persist import dump_model
 from mlgate.serving.contract import RequestError

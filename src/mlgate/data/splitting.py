@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from mlgate.data.schema import FeatureSchema, conform_frame
+from mlgate.data.conform import conform_frame
+from mlgate.data.feature_schema import FeatureSchema
 from mlgate.errors import ConfigError
 
 if TYPE_CHECKING:

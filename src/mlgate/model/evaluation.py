@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mlgate.data.schema import DataLabel, FeatureSchema, resolve_positive_label
+from mlgate.data.feature_schema import DataLabel, FeatureSchema
+from mlgate.data.labels import resolve_positive_label
 from mlgate.model.scores import ScoreName
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ import json
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from mlgate.data.schema import FeatureSchema
+from mlgate.data.feature_schema import FeatureSchema
 from mlgate.errors import MlgateError, SourceError
 
 if TYPE_CHECKING:
@@ -215,7 +215,7 @@ def conform_batch(frame: pd.DataFrame, schema: FeatureSchema, origin: str) -> pd
     """The batch's feature columns with training dtypes; one clear error per kind of problem."""
     import pandas as pd
 
-    from mlgate.data.schema import conform_frame
+    from mlgate.data.conform import conform_frame
 
     if frame.empty:
         raise SourceError(f"{origin}: the batch is empty")

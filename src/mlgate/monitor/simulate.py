@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mlgate.data.schema import FeatureSchema
+from mlgate.data.feature_schema import FeatureSchema
 from mlgate.errors import ConfigError
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from mlgate.model.scores import Direction, direction_of
 from mlgate.review.changes import MetricChange
 
 if TYPE_CHECKING:
-    from mlgate.model.slices import SliceReport
+    from mlgate.model.slice_report import SliceReport
 
 GateKind = Literal["threshold", "max_regression", "baseline_margin", "worst_slice"]
 GateStatus = Literal["passed", "failed", "skipped"]

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from mlgate.data.schema import FeatureSchema
+from mlgate.data.feature_schema import FeatureSchema
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -196,7 +196,7 @@ def records_to_frame(records: Sequence[Mapping[str, Any]], schema: FeatureSchema
     """Checked records as the model's input frame, with the dtypes training used."""
     import pandas as pd
 
-    from mlgate.data.schema import conform_frame
+    from mlgate.data.conform import conform_frame
 
     frame = pd.DataFrame.from_records(list(records), columns=list(schema.features))
     return conform_frame(frame, schema, with_target=False)

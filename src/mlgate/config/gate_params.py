@@ -1,0 +1,105 @@
+"""The `gates:` and `review:` sections: the quality gate a pull request must pass, and how its
+review is rendered."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from mlgate.config.strict_model import FiniteFloat, StrictModel
+from mlgate.model.scores import ScoreName, direction_of
+
+_PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
+
+
+class Tolerance(StrictModel):
+    """How far a score may move in its bad direction: an absolute amount or a share of the base."""
+
+    amount: float = Field(ge=0.0, allow_inf_nan=False)
+    relative: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_number_or_percent(cls, value: object) -> object:
+        if isinstance(value, bool):
+            raise ValueError("expected a number like 0.01 or a percentage like '1%'")
+        if isinstance(value, int | float):
+            return {"amount": value}
+        if isinstance(value, str):
+            match = _PERCENT.match(value)
+            if match is None:
+                raise ValueError("expected a number like 0.01 or a percentage like '1%'")
+            return {"amount": float(match.group(1)) / 100, "relative": True}
+        return value
+
+    def allowed(self, base: float) -> float:
+        return self.amount * abs(base) if self.relative else self.amount
+
+    def describe(self) -> str:
+        return f"{self.amount * 100:g}%" if self.relative else f"{self.amount:g}"
+
+
+class WorstSliceGate(StrictModel):
+    """A floor (a ceiling for log_loss) on the worst ranked slice of the test split, as the card
+    stage writes the slices in reports/slices.json."""
+
+    metric: ScoreName = "accuracy"
+    min: FiniteFloat | None = Field(default=None, description="floor, for higher-is-better scores")
+    max: FiniteFloat | None = Field(default=None, description="ceiling, for log_loss")
+
+    @model_validator(mode="after")
+    def _one_limit_in_the_metrics_direction(self) -> WorstSliceGate:
+        lower_is_better = direction_of(self.metric) == "lower"
+        wanted, other = ("max", "min") if lower_is_better else ("min", "max")
+        if getattr(self, other) is not None:
+            better = "lower" if lower_is_better else "higher"
+            raise ValueError(f"{self.metric} is better {better}: set `{wanted}`, not `{other}`")
+        if getattr(self, wanted) is None:
+            raise ValueError(
+                f"set `{wanted}`, the limit the worst slice's {self.metric} must reach"
+            )
+        return self
+
+    @property
+    def limit(self) -> float:
+        value = self.max if direction_of(self.metric) == "lower" else self.min
+        assert value is not None  # checked above
+        return value
+
+
+class GatesConfig(StrictModel):
+    """The quality gate a pull request must pass; every rule knows which way is better."""
+
+    thresholds: dict[ScoreName, FiniteFloat] = Field(
+        default_factory=dict,
+        description="floors (ceilings for lower-is-better scores such as log_loss)",
+    )
+    max_regression: dict[ScoreName, Tolerance] = Field(
+        default_factory=dict, description="largest allowed move for the worse vs the base"
+    )
+    baseline_margin: dict[ScoreName, FiniteFloat] = Field(
+        default_factory=dict, description="how far the model must beat the dummy baseline"
+    )
+    worst_slice: WorstSliceGate | None = Field(
+        default=None, description="limit on the worst ranked slice (reports/slices.json); off: null"
+    )
+
+    @field_validator("baseline_margin")
+    @classmethod
+    def _margins_are_not_negative(cls, value: dict[str, float]) -> dict[str, float]:
+        negative = sorted(name for name, margin in value.items() if margin < 0)
+        if negative:
+            raise ValueError(f"a margin cannot be negative: {', '.join(negative)}")
+        return value
+
+
+class ReviewConfig(StrictModel):
+    """How the pull-request review is rendered."""
+
+    plots: Literal["images", "mermaid", "artifact"] = Field(
+        default="images",
+        description="images: PNGs that `cml comment --publish` uploads; mermaid: charts GitHub "
+        "draws itself; artifact: a link to the workflow artifact (nothing leaves GitHub)",
+    )

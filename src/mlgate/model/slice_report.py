@@ -1,0 +1,95 @@
+"""What reports/slices.json holds: each slice's scores, and the worst ranked slice by a score.
+
+The card writes it; the `worst_slice` gate and the review read it back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from mlgate.model.scores import ScoreName, direction_of
+
+
+class Slice(BaseModel):
+    """One slice of the test split and the model's scores on it (None: not defined there)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    feature: str
+    kind: Literal["categorical", "numeric"]
+    name: str
+    missing: bool = False  # the rows where the feature is missing (name: "(missing)")
+    rows: int
+    labels: dict[str, int]
+    ranked: bool
+    scores: dict[ScoreName, float | None]
+
+
+class WorstSlice(BaseModel):
+    """The worst ranked slice by one score."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    metric: ScoreName
+    feature: str
+    kind: Literal["categorical", "numeric"]
+    name: str
+    missing: bool
+    rows: int
+    value: float
+
+    def describe(self) -> str:
+        """Plain text, e.g. `colour = red`, `mean radius ≤ 12.3`, `size missing`."""
+        if self.missing:
+            return f"{self.feature} missing"
+        if self.kind == "categorical":
+            return f"{self.feature} = {self.name}"
+        if self.name.startswith("("):
+            return f"{self.feature} in {self.name}"
+        return f"{self.feature} {self.name}" if self.name.startswith(("≤", ">")) else self.feature
+
+
+class SliceReport(BaseModel):
+    """What reports/slices.json holds."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    metric: ScoreName
+    min_rows: int
+    classes: tuple[str, ...]
+    test_rows: int
+    slices: tuple[Slice, ...]
+    worst: WorstSlice | None
+
+    def worst_by(self, metric: ScoreName) -> WorstSlice | None:
+        """The ranked slice with the worst `metric` (None when no ranked slice has it)."""
+        return worst_slice(self.slices, metric)
+
+    def to_json_dict(self) -> dict[str, object]:
+        return self.model_dump(mode="json")
+
+
+def worst_slice(slices: Sequence[Slice], metric: ScoreName) -> WorstSlice | None:
+    """Lowest score (highest loss) among ranked slices; on a tie, the bigger slice, then the first
+    listed."""
+    sign = -1.0 if direction_of(metric) == "lower" else 1.0
+    candidates = [
+        (sign * value, -item.rows, position, item, value)
+        for position, item in enumerate(slices)
+        if item.ranked and (value := item.scores.get(metric)) is not None
+    ]
+    if not candidates:
+        return None
+    _, _, _, chosen, value = min(candidates, key=lambda candidate: candidate[:3])
+    return WorstSlice(
+        metric=metric,
+        feature=chosen.feature,
+        kind=chosen.kind,
+        name=chosen.name,
+        missing=chosen.missing,
+        rows=chosen.rows,
+        value=value,
+    )

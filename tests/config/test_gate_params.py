@@ -1,0 +1,80 @@
+"""The `gates:` and `review:` sections: tolerances, limits and modes, named when wrong."""
+
+import pytest
+
+from mlgate.config import parse_params
+from mlgate.errors import ConfigError
+from tests.conftest import BASE_PARAMS
+
+
+def test_gates_accept_absolute_and_percentage_tolerances() -> None:
+    params = parse_params(
+        {**BASE_PARAMS, "gates": {"max_regression": {"accuracy": 0.02, "roc_auc": "1.5%"}}}
+    )
+    tolerances = params.gates.max_regression
+    assert (tolerances["accuracy"].amount, tolerances["accuracy"].relative) == (0.02, False)
+    assert tolerances["roc_auc"].relative
+    assert tolerances["roc_auc"].allowed(0.9) == pytest.approx(0.0135)
+
+
+@pytest.mark.parametrize(
+    ("gates", "message"),
+    [
+        ({"thresholds": {"aucc": 0.9}}, r"gates\.thresholds\.aucc: Input should be 'accuracy'"),
+        (
+            {"thresholds": {"accuracy": "high"}},
+            r"gates\.thresholds\.accuracy: Input should be a valid number",
+        ),
+        (
+            {"max_regression": {"f1": "two"}},
+            r"gates\.max_regression\.f1: expected a number like 0\.01 or a percentage like '1%'",
+        ),
+        (
+            {"max_regression": {"f1": -0.1}},
+            r"gates\.max_regression\.f1\.amount: Input should be greater than or equal to 0",
+        ),
+        (
+            {"baseline_margin": {"accuracy": -1}},
+            r"gates\.baseline_margin: a margin cannot be negative: accuracy",
+        ),
+        ({"minimum": {"accuracy": 0.9}}, r"gates\.minimum: unknown key"),
+        ([0.9], r"gates: Input should be a valid dictionary"),
+    ],
+)
+def test_malformed_gates_name_the_key(gates: object, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_params({**BASE_PARAMS, "gates": gates})
+
+
+def test_review_plots_must_be_a_known_mode() -> None:
+    with pytest.raises(
+        ConfigError, match=r"review\.plots: Input should be 'images', 'mermaid' or 'artifact'"
+    ):
+        parse_params({**BASE_PARAMS, "review": {"plots": "svg"}})
+
+
+@pytest.mark.parametrize(
+    ("gate", "message"),
+    [
+        ({"metric": "accuracy"}, r"gates\.worst_slice: set `min`, the limit the worst slice's"),
+        ({"metric": "log_loss", "min": 0.2}, r"log_loss is better lower: set `max`, not `min`"),
+        ({"metric": "f1", "max": 0.9}, r"f1 is better higher: set `min`, not `max`"),
+        ({"metric": "auc", "min": 0.9}, r"gates\.worst_slice\.metric: Input should be"),
+        ({"min": 0.9, "floor": 1}, r"gates\.worst_slice\.floor: unknown key"),
+        ({"min": "high"}, r"gates\.worst_slice\.min: Input should be a valid number"),
+    ],
+)
+def test_malformed_worst_slice_gate_names_the_key(gate: object, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_params({**BASE_PARAMS, "gates": {"worst_slice": gate}})
+
+
+def test_worst_slice_gate_limit_follows_the_metrics_direction() -> None:
+    gates = parse_params({**BASE_PARAMS, "gates": {"worst_slice": {"min": 0.8}}}).gates
+    assert gates.worst_slice is not None
+    assert (gates.worst_slice.metric, gates.worst_slice.limit) == ("accuracy", 0.8)
+    ceiling = parse_params(
+        {**BASE_PARAMS, "gates": {"worst_slice": {"metric": "log_loss", "max": 0.4}}}
+    ).gates.worst_slice
+    assert ceiling is not None
+    assert ceiling.limit == 0.4
