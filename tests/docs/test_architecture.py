@@ -9,7 +9,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = REPO_ROOT / "src" / "mlgate"
 ARCHITECTURE = REPO_ROOT / "docs" / "architecture.md"
 # A module is named as a code span of its path below src/mlgate/: `stages/train.py`.
-NAMED = re.compile(r"`([a-z_/]+\.py)`")
+NAMED = re.compile(r"`((?!tests/)[a-z_/]+\.py)`")
 
 
 def _named() -> set[str]:

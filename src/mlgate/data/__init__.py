@@ -1,1 +1,1 @@
-"""Data stages: ingest, schema validation and split (pure functions on DataFrames)."""
+"""Data: where it comes from, its contract (schema, labels, violations) and the train/test split."""

@@ -1,1 +1,1 @@
-"""Model stages: build the sklearn Pipeline from config, train, persist safely, evaluate."""
+"""The model: build the sklearn Pipeline from config, fit it, persist it safely, score it, card it."""

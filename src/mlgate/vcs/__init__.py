@@ -1,1 +1,1 @@
-"""The one place that runs version-control programs (git, gh): one wrapper and one error each."""
+"""One adapter per external tool: git and gh (programs), DVC (its Python API); one error each."""
