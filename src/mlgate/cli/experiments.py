@@ -30,19 +30,18 @@ def sweep(
     ] = False,
 ) -> None:
     """Run params.yaml's `sweep:` grid as DVC experiments, ranked by sweep.metric."""
-    from mlgate.sweep import sweep_command
+    from mlgate.experiments.command import SweepOptions, sweep_command
 
-    status = sweep_command(
-        PARAMS,
-        jobs,
-        branch,
-        dry_run,
-        as_json,
-        METRICS.as_posix(),
-        console(),
-        console(True),
-        apply,
+    options = SweepOptions(
+        params=PARAMS,
+        metrics_file=METRICS.as_posix(),
+        jobs=jobs,
+        branch=branch,
+        dry_run=dry_run,
+        as_json=as_json,
+        apply=apply,
     )
+    status = sweep_command(options, console(), console(True))
     if status:
         raise typer.Exit(status)
 

@@ -39,7 +39,7 @@ def _describe(error: dict[str, Any], prefix: str = "") -> str:
     where = prefix + ".".join(parts) or "(top level)"
     kind = error["type"]
     if kind == "extra_forbidden":
-        return f"{where}: unknown key (check the spelling, or see the README for allowed keys)"
+        return f"{where}: unknown key (check the spelling; see params.yaml for the allowed keys)"
     if kind == "missing":
         return f"{where}: required key is missing"
     message = str(error["msg"]).removeprefix("Value error, ")

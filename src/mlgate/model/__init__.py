@@ -1,1 +1,1 @@
-"""The model: build the sklearn Pipeline from config, fit it, persist it safely, score it, card it."""
+"""The model: the sklearn Pipeline from config, fitted, persisted safely, scored and carded."""

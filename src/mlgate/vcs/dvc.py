@@ -1,17 +1,22 @@
-"""The one adapter to DVC's Python API: open the repository, read a committed file, ask which
-stages are stale, track a file. DVC's many exception types become one DvcError line."""
+"""The one adapter to DVC: its Python API (open the repository, read a committed file, ask which
+stages are stale, track a file) and the `dvc exp` programs a sweep runs. DVC's many exception
+types, and a failed command, become one DvcError line."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+import subprocess
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from mlgate.errors import DvcError
 
 if TYPE_CHECKING:
     from dvc.repo import Repo
+
+_STDERR_FD = 2
 
 
 @contextmanager
@@ -89,3 +94,67 @@ def track(root: Path, path: Path) -> None:
             repo.add([str(path)])
     except DvcException as exc:
         raise DvcError(f"{path}: dvc add failed: {exc}") from None
+
+
+# `dvc exp` runs as a program: its queue workers and per-experiment logs belong to the CLI.
+
+
+def _run(root: Path, command: Sequence[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(list(command), cwd=root, capture_output=True, text=True, check=False)
+
+
+def _last_line(done: subprocess.CompletedProcess[str]) -> str:
+    lines = [line for line in (done.stderr or done.stdout).splitlines() if line.strip()]
+    return lines[-1].strip() if lines else f"exit status {done.returncode}"
+
+
+def _dvc(root: Path, *args: str) -> str:
+    done = _run(root, ["dvc", *args])
+    if done.returncode != 0:
+        raise DvcError(f"`dvc {' '.join(args[:2])}` failed: {_last_line(done)}")
+    return done.stdout
+
+
+def busy_experiments(root: Path) -> list[str]:
+    """The experiments DVC's queue holds queued or running."""
+    from dvc.repo import Repo
+
+    with Repo(str(root)) as repo:
+        queue = repo.experiments.celery_queue
+        entries = [*queue.iter_active(), *queue.iter_queued()]
+    return [entry.name or entry.stash_rev[:7] for entry in entries]
+
+
+def queue_experiment(root: Path, command: Sequence[str]) -> str | None:
+    """`dvc exp run --queue …`: None when queued, else DVC's last line of complaint."""
+    done = _run(root, command)
+    return None if done.returncode == 0 else _last_line(done)
+
+
+def remove_queued(root: Path, names: Sequence[str]) -> None:
+    """`dvc queue remove <names>`: take back queued experiments."""
+    _run(root, ["dvc", "queue", "remove", *names])
+
+
+def run_queue(root: Path, command: Sequence[str]) -> None:
+    """`dvc exp run --run-all …`, its log on our stderr (stdout stays the caller's: a table or
+    JSON); failures show in `dvc exp show`."""
+    subprocess.run(list(command), cwd=root, stdout=_STDERR_FD, stderr=_STDERR_FD, check=False)
+
+
+def show_experiments(root: Path) -> list[dict[str, Any]]:
+    """`dvc exp show --json --hide-workspace`, parsed."""
+    shown: list[dict[str, Any]] = json.loads(
+        _dvc(root, "exp", "show", "--json", "--hide-workspace") or "[]"
+    )
+    return shown
+
+
+def branch_experiment(root: Path, experiment: str, branch: str) -> None:
+    """`dvc exp branch <experiment> <branch>`: the experiment as a git branch, for a PR."""
+    _dvc(root, "exp", "branch", experiment, branch)
+
+
+def apply_experiment(root: Path, experiment: str) -> None:
+    """`dvc exp apply <experiment>`: the experiment into the workspace, to commit."""
+    _dvc(root, "exp", "apply", experiment)
