@@ -11,6 +11,7 @@ from pathlib import Path
 
 PARAMS = Path("params.yaml")
 LOCK = Path("dvc.lock")
+DATA = Path("data")  # DVC-tracked data (sources, raw data, splits) lives under it
 
 # ingest
 EXTERNAL_DATA = Path("data/external")  # local sources (a dependency of ingest)

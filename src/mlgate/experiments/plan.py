@@ -15,9 +15,10 @@ from typing import Any
 
 from mlgate.config import SweepConfig, parse_params
 from mlgate.errors import ConfigError
+from mlgate.layout import PARAMS
 from mlgate.model.scores import SCORE_DIRECTIONS, Direction
 
-PARAMS_FILE = "params.yaml"  # the file `dvc exp run -S key=value` edits
+PARAMS_FILE = PARAMS.as_posix()  # the file `dvc exp run -S key=value` edits
 
 
 def hydra_value(value: object) -> str:

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from mlgate import layout
 from mlgate.registry import RegistryError
 from mlgate.vcs import git
 
-LOCK = "dvc.lock"
-DEFAULT_PARAMS_FILE = "params.yaml"
-DATA_PREFIX = "data/"  # DVC-tracked data (sources, raw data, splits) lives under data/
+# As git and dvc.lock name them: posix strings relative to the repository root.
+LOCK = layout.LOCK.as_posix()
+DEFAULT_PARAMS_FILE = layout.PARAMS.as_posix()
+DATA_PREFIX = f"{layout.DATA.as_posix()}/"
 LISTED = 4  # changes named in a tag's message
 
 Stages = dict[str, dict[str, Any]]

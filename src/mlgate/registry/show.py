@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mlgate.layout import METRICS
 from mlgate.registry.artifact import Artifact
 from mlgate.registry.tags import allowed_stages, current_stages, registered_versions
 from mlgate.registry.versions import ModelHashes
 from mlgate.vcs import git
 
-METRICS_FILE = "reports/metrics.json"
+METRICS_FILE = METRICS.as_posix()
 KEY_METRICS = ("accuracy", "f1", "roc_auc")  # the table's columns; --json has every score
 
 
