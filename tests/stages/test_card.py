@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import params_with, write_params
 from tests.e2e.shell import git
-from tests.test_cli import STAGES, assert_clean_failure, run, run_stages
+from tests.cli.test_pipeline import STAGES, assert_clean_failure, run, run_stages
 
 CARD = Path("reports/model_card.md")
 SLICES = Path("reports/slices.json")
