@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from mlgate.cli import app
 from mlgate.promote import PromotionError, plan_promotion
-from tests.e2e.shell import git
+from tests.support.shell import git
 
 LOCK = "stages:\n  train:\n    outs:\n    - path: models/model.skops\n      md5: {md5}\n"
 

@@ -33,7 +33,7 @@ from mlgate.sweep import (
     read_results,
     stage_params,
 )
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 PARAMS: dict[str, Any] = yaml.safe_load((REPO_ROOT / "params.yaml").read_text())
 PIPELINE: dict[str, Any] = yaml.safe_load((REPO_ROOT / "dvc.yaml").read_text())

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from benchmarks.pipeline import copy_project
 
-from tests.conftest import make_custom_frame
-from tests.e2e.shell import sh, stages_run
+from tests.support.datasets import make_custom_frame
+from tests.support.shell import sh, stages_run
 
 pytestmark = pytest.mark.slow
 

@@ -13,8 +13,8 @@ import pytest
 import yaml
 from benchmarks.pipeline import copy_project
 
-from tests.e2e.s3 import S3Server, closed_port, moto_s3
-from tests.e2e.shell import attempt, sh, stages_run
+from tests.support.s3 import S3Server, closed_port, moto_s3
+from tests.support.shell import attempt, sh, stages_run
 
 pytestmark = pytest.mark.slow
 

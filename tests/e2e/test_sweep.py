@@ -12,7 +12,7 @@ import pytest
 import yaml
 from benchmarks.pipeline import copy_project
 
-from tests.e2e.shell import attempt, sh, stages_run
+from tests.support.shell import attempt, sh, stages_run
 
 pytestmark = pytest.mark.slow
 

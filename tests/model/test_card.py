@@ -17,8 +17,8 @@ from mlgate.model.card import CardFacts, TrainingData, render_model_card
 from mlgate.model.evaluate import fit_baseline, score_predictions
 from mlgate.model.slices import score_slices
 from mlgate.model.train import train_model
-from tests.conftest import make_custom_frame, params_with
-from tests.review.markdown import row, table_with
+from tests.support.datasets import make_custom_frame, params_with
+from tests.support.markdown import row, table_with
 
 SECTIONS = [
     "## Intended use",

@@ -27,7 +27,7 @@ from mlgate.model.slices import (
     worst_slice,
 )
 from mlgate.model.train import train_model
-from tests.conftest import make_custom_frame
+from tests.support.datasets import make_custom_frame
 
 CUSTOM = FeatureSchema(
     target="outcome",

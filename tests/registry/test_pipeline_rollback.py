@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from benchmarks.pipeline import copy_project
 
-from tests.e2e.shell import sh, stages_run
-from tests.registry.project import next_second
+from tests.support.registry_project import next_second
+from tests.support.shell import sh, stages_run
 
 pytestmark = pytest.mark.slow
 

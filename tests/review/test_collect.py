@@ -13,7 +13,7 @@ from mlgate.cli import app
 from mlgate.errors import ArtifactError, ConfigError, ReviewError
 from mlgate.review.collect import collect_metrics, collect_params, open_repo, read_base_gates
 from mlgate.review.revisions import resolve_base
-from tests.e2e.shell import git
+from tests.support.shell import git
 
 DVC_YAML = """\
 metrics:

@@ -12,7 +12,7 @@ import pytest
 from benchmarks.pipeline import copy_project
 
 from mlgate.serving.smoke import served
-from tests.e2e.shell import BIN, GIT_IDENTITY, sh
+from tests.support.shell import BIN, GIT_IDENTITY, sh
 
 
 @pytest.fixture(scope="session")

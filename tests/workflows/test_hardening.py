@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import REPO_ROOT
-from tests.workflows.test_review_workflow import ALL, WORKFLOWS, load, steps, uses_lines
+from tests.support.paths import REPO_ROOT
+from tests.support.workflows import ALL, WORKFLOWS, load, steps, uses_lines
 
 # Workflows whose runs must always finish: a cancelled deploy, promotion or retrain leaves a
 # half-pushed image, branch, tag or PR behind (or, for train-remote, a launched cloud instance).

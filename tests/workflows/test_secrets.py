@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO_ROOT
-from tests.workflows.test_review_workflow import ALL, load, steps
+from tests.support.paths import REPO_ROOT
+from tests.support.workflows import ALL, load, steps
 
 # The keys `dvc push` uses, and the read-only ones for pull requests and branch runs.
 WRITE_KEYS = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
