@@ -17,8 +17,48 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from benchmarks.pipeline import copy_project
 
 from tests.support.datasets import BASE_PARAMS, make_custom_frame, write_params
+from tests.support.shell import sh, stages_run
+
+# Under xdist (`make test`: -n auto --dist loadgroup) a test runs on one worker, and a session or
+# module fixture is built once per worker that needs it. Tests sharing an expensive one go to one
+# worker: the packaged serving project (and its server), the rehearsal's registered main, and each
+# module whose tests share a module- or session-scoped fixture of ours (a pipeline run, an origin).
+SHARED_FIXTURE_GROUPS = {"packaged": "serving-project", "registered_main": "rehearsal-registry"}
+
+
+# The tests carrying any of these markers skip. The ci.yml rehearsal sets it: ci.yml's jobs run
+# every tier of this suite, and its slow tiers are the outer run's (a rehearsal inside a rehearsal
+# would never end).
+SKIP_MARKERS = os.environ.get("MLGATE_SKIP_MARKERS", "").split()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    skip = pytest.mark.skip(reason=f"MLGATE_SKIP_MARKERS={' '.join(SKIP_MARKERS)}")
+    for item in items:
+        if any(item.get_closest_marker(name) for name in SKIP_MARKERS):
+            item.add_marker(skip)
+        group = xdist_group(item)
+        if group and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+def xdist_group(item: pytest.Item) -> str | None:
+    names = list(getattr(item, "fixturenames", ()))
+    for name in names:
+        if name in SHARED_FIXTURE_GROUPS:
+            return SHARED_FIXTURE_GROUPS[name]
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = info.name2fixturedefs if info is not None else {}
+    for name in names:
+        for definition in definitions.get(name, ()):
+            ours = str(definition.baseid).startswith("tests")
+            if ours and definition.scope in ("module", "session"):
+                return item.nodeid.split("::")[0]
+    return None
 
 
 @pytest.fixture
@@ -34,3 +74,16 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     make_custom_frame().to_csv(tmp_path / "data" / "external" / "custom.csv", index=False)
     write_params(tmp_path, BASE_PARAMS)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def reproduced_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's files in a new git repository after one `dvc repro`, once per session (per
+    xdist worker). Never changed: a test copies it (tests.support.projects.copy_reproduced)."""
+    project = tmp_path_factory.mktemp("reproduced") / "mlgate"
+    copy_project(project)  # the working tree's files, committed on main
+    first = sh(project, "dvc", "repro")
+    # Stages whose outputs live only in the DVC cache must run; those whose outputs are
+    # committed (validate, evaluate) may be skipped when their deps reproduce the same hashes.
+    assert {"ingest", "split", "train"} <= set(stages_run(first)), first
+    return project
