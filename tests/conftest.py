@@ -35,15 +35,30 @@ SHARED_FIXTURE_GROUPS = {"packaged": "serving-project", "registered_main": "rehe
 SKIP_MARKERS = os.environ.get("MLGATE_SKIP_MARKERS", "").split()
 
 
+# Under xdist the longest tests start first (xdist hands out work in collection order, as
+# --no-loadscope-reorder keeps it), so no worker is left with a rehearsal while the other idles.
+FIRST = ("rehearsal", "container", "slow")
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     skip = pytest.mark.skip(reason=f"MLGATE_SKIP_MARKERS={' '.join(SKIP_MARKERS)}")
     for item in items:
         if any(item.get_closest_marker(name) for name in SKIP_MARKERS):
             item.add_marker(skip)
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=start_order)
         group = xdist_group(item)
         if group and item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(group))
+
+
+def start_order(item: pytest.Item) -> int:
+    """0 for the rehearsals and the container, 1 for the other slow tests, 2 for the rest."""
+    for rank, name in enumerate(FIRST):
+        if item.get_closest_marker(name):
+            return min(rank, 1)
+    return 2
 
 
 def xdist_group(item: pytest.Item) -> str | None:

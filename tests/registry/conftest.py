@@ -1,4 +1,5 @@
-"""Registry tests run in a throwaway repository shaped like the project (tests/support/registry_project.py)."""
+"""Registry tests run in a throwaway repository shaped like the project
+(tests/support/registry_project.py)."""
 
 from __future__ import annotations
 
