@@ -46,7 +46,11 @@ def test_push_to_main_checks_freshness_then_runs_the_tests(rehearsal: Rehearsal)
     # the tests ran with no DVC keys (no read-only ones are set): the write keys never reached them
     assert "dvc repro (no DVC remote credentials" in run.log
     # the push job pushed the cache the tests left, without reproducing anything itself
-    push = [line for line in run.log.splitlines() if line.startswith("[ci/push to the DVC remote]")]
+    # act pads each job's log prefix to the longest job name: "[ci/push to the DVC remote  ]"
+    push = [
+        line for line in run.log.splitlines() if re.match(r"\[ci/push to the DVC remote *\]", line)
+    ]
+    assert push, "no log line of the push job"
     assert any("dvc push --run-cache" in line for line in push)
     assert not any("Running stage" in line or "dvc repro" in line for line in push)
     assert any("--no-install-project" in line for line in push)
