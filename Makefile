@@ -23,7 +23,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 # Root-only steps (debootstrap) use sudo when not root, as on GitHub's runners.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: help setup run reproduce drift-report review bento serve smoke image base-image fetch-batch monitor monitor-summary drift-issue retrain-data push-data test-serving image-archive image-tags rollout system-deps check-fresh lint-workflows rehearse test test-fast lint format typecheck bench clean
+.PHONY: help setup run reproduce drift-report review bento serve smoke image base-image fetch-batch monitor monitor-summary drift-issue retrain-data push-data test-serving image-archive image-tags rollout system-deps check-fresh lint-workflows rehearse test test-fast test-slow test-rehearsal lint format typecheck bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -205,14 +205,24 @@ lint-workflows: setup ## zizmor (offline: pedantic, then auditor) and the GitHub
 	check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 	check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 
+# pytest-xdist workers for the test targets (auto: one per core; 0: serially, in this process).
+PYTEST_WORKERS ?= auto
+PYTEST := pytest -n $(PYTEST_WORKERS)
+
 rehearse: setup ## Run the real workflows with act (push, pull request, production, schedule)
-	pytest tests/workflows/rehearsal --no-cov -m rehearsal
+	$(PYTEST) tests/workflows/rehearsal --no-cov -m rehearsal
 
 test: setup lint typecheck lint-workflows ## Set up, then ruff, mypy, workflow checks and the whole pytest suite (slow tests and rehearsals included)
-	pytest
+	$(PYTEST)
 
 test-fast: setup ## Only the fast unit tests (skips end-to-end pipeline runs)
-	pytest -m "not slow" --no-cov
+	$(PYTEST) -m "not slow" --no-cov
+
+test-slow: setup ## The slow tests but rehearsals and the container: pipeline runs, PR review, S3, a real server
+	$(PYTEST) -m "slow and not rehearsal and not container" --no-cov
+
+test-rehearsal: setup ## The workflow rehearsals (act) and the container build (make base-image first)
+	$(PYTEST) -m "rehearsal or container" --no-cov
 
 lint: setup ## ruff lint and format check
 	ruff check src tests benchmarks

@@ -13,72 +13,67 @@ for _name in [n for n in os.environ if n.startswith(("GITHUB_", "RUNNER_"))]:
 for _name in ("FORCE_COLOR", "PY_COLORS"):
     os.environ.pop(_name, None)
 
-import copy
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 import pandas as pd
 import pytest
-import yaml
+from benchmarks.pipeline import copy_project
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from tests.support.datasets import BASE_PARAMS, make_custom_frame, write_params
+from tests.support.shell import sh, stages_run
 
-BASE_PARAMS: dict[str, Any] = {
-    "data": {
-        "source": "data/external/custom.csv",
-        "target": "outcome",
-        "drop": ["row_id"],
-        "test_size": 0.25,
-        "seed": 7,
-        "validation": {"min_rows": 50, "max_null_fraction": 0.3},
-    },
-    "model": {
-        "estimator": "sklearn.ensemble.RandomForestClassifier",
-        "params": {"n_estimators": 30, "max_depth": 5, "random_state": 0, "n_jobs": 1},
-        "importance_repeats": 2,
-    },
-}
+# Under xdist (`make test`: -n auto --dist loadgroup) a test runs on one worker, and a session or
+# module fixture is built once per worker that needs it. Tests sharing an expensive one go to one
+# worker: the packaged serving project (and its server), the rehearsal's registered main, and each
+# module whose tests share a module- or session-scoped fixture of ours (a pipeline run, an origin).
+SHARED_FIXTURE_GROUPS = {"packaged": "serving-project", "registered_main": "rehearsal-registry"}
 
 
-def make_custom_frame(rows: int = 300, seed: int = 0) -> pd.DataFrame:
-    """A second dataset unlike breast cancer: categoricals, missing values, 3 string labels."""
-    rng = np.random.default_rng(seed)
-    size = rng.normal(10, 3, rows)
-    weight = rng.normal(50, 10, rows)
-    colour = rng.choice(["red", "green", "blue"], rows)
-    region = rng.choice(["north", "south"], rows)
-    score = size + (colour == "red") * 4 - (colour == "blue") * 4 + rng.normal(0, 1, rows)
-    outcome = np.where(score > 12, "high", np.where(score > 8, "mid", "low"))
-    frame = pd.DataFrame(
-        {
-            "row_id": np.arange(rows),
-            "size": size.round(3),
-            "weight": weight.round(3),
-            "colour": colour,
-            "region": region,
-            "outcome": outcome,
-        }
-    )
-    missing = rng.random((rows, 3)) < 0.1
-    frame.loc[missing[:, 0], "size"] = np.nan
-    frame.loc[missing[:, 1], "colour"] = None
-    frame.loc[missing[:, 2], "weight"] = np.nan
-    return frame
+# The tests carrying any of these markers skip. The ci.yml rehearsal sets it: ci.yml's jobs run
+# every tier of this suite, and its slow tiers are the outer run's (a rehearsal inside a rehearsal
+# would never end).
+SKIP_MARKERS = os.environ.get("MLGATE_SKIP_MARKERS", "").split()
 
 
-def params_with(**sections: dict[str, Any]) -> dict[str, Any]:
-    """BASE_PARAMS with some keys of its sections replaced."""
-    params = copy.deepcopy(BASE_PARAMS)
-    for section, values in sections.items():
-        params.setdefault(section, {}).update(values)
-    return params
+# Under xdist the longest tests start first (xdist hands out work in collection order, as
+# --no-loadscope-reorder keeps it), so no worker is left with a rehearsal while the other idles.
+FIRST = ("rehearsal", "container", "slow")
 
 
-def write_params(folder: Path, params: dict[str, Any]) -> Path:
-    path = folder / "params.yaml"
-    path.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
-    return path
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    skip = pytest.mark.skip(reason=f"MLGATE_SKIP_MARKERS={' '.join(SKIP_MARKERS)}")
+    for item in items:
+        if any(item.get_closest_marker(name) for name in SKIP_MARKERS):
+            item.add_marker(skip)
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        items.sort(key=start_order)
+        group = xdist_group(item)
+        if group and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+def start_order(item: pytest.Item) -> int:
+    """0 for the rehearsals and the container, 1 for the other slow tests, 2 for the rest."""
+    for rank, name in enumerate(FIRST):
+        if item.get_closest_marker(name):
+            return min(rank, 1)
+    return 2
+
+
+def xdist_group(item: pytest.Item) -> str | None:
+    names = list(getattr(item, "fixturenames", ()))
+    for name in names:
+        if name in SHARED_FIXTURE_GROUPS:
+            return SHARED_FIXTURE_GROUPS[name]
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = info.name2fixturedefs if info is not None else {}
+    for name in names:
+        for definition in definitions.get(name, ()):
+            ours = str(definition.baseid).startswith("tests")
+            if ours and definition.scope in ("module", "session"):
+                return item.nodeid.split("::")[0]
+    return None
 
 
 @pytest.fixture
@@ -94,3 +89,16 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     make_custom_frame().to_csv(tmp_path / "data" / "external" / "custom.csv", index=False)
     write_params(tmp_path, BASE_PARAMS)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def reproduced_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's files in a new git repository after one `dvc repro`, once per session (per
+    xdist worker). Never changed: a test copies it (tests.support.projects.copy_reproduced)."""
+    project = tmp_path_factory.mktemp("reproduced") / "mlgate"
+    copy_project(project)  # the working tree's files, committed on main
+    first = sh(project, "dvc", "repro")
+    # Stages whose outputs live only in the DVC cache must run; those whose outputs are
+    # committed (validate, evaluate) may be skipped when their deps reproduce the same hashes.
+    assert {"ingest", "split", "train"} <= set(stages_run(first)), first
+    return project

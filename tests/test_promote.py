@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from mlgate.cli import app
 from mlgate.promote import PromotionError, plan_promotion
 from mlgate.registry import RegistryError
-from tests.e2e.shell import git
+from tests.support.shell import git
 
 LOCK = "stages:\n  {stage}:\n    outs:\n    - path: models/model.skops\n      md5: {md5}\n"
 DVC_YAML = "artifacts:\n  model:\n    path: models/model.skops\n    type: model\n"

@@ -96,3 +96,25 @@ def test_command_modules_do_not_import_each_other(command_module: str) -> None:
     others = {f"mlgate.cli.{other}" for other in COMMAND_MODULES if other != command_module}
     imported = {_target(m, n) for m, n in _imports(path)}
     assert imported & others == set()
+
+
+TESTS = Path(__file__).resolve().parent
+# Helpers live in tests/support; act's rehearsal machinery beside its stand-in actions.
+HELPER_PACKAGES = ("tests.support", "tests.workflows.rehearsal.act")
+
+
+def test_no_test_module_imports_another() -> None:
+    found = []
+    for path in sorted(TESTS.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            modules = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                modules = [node.module]
+            elif isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            found += [
+                f"{path.relative_to(TESTS)}: {module}"
+                for module in modules
+                if module.startswith("tests") and not module.startswith(HELPER_PACKAGES)
+            ]
+    assert found == []

@@ -15,37 +15,10 @@ import yaml
 from typer.testing import CliRunner
 
 from mlgate.cli import app
-from tests.conftest import make_custom_frame, params_with, write_params
+from tests.support.cli import STAGES, assert_clean_failure, record_model_hash, run, run_stages
+from tests.support.datasets import make_custom_frame, params_with, write_params
 
-STAGES = ("ingest", "validate", "split", "train", "evaluate")
 runner = CliRunner()
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-def run_stages(*stages: str) -> None:
-    for stage in stages:
-        code, _, err = run(stage)
-        assert code == 0, f"{stage} failed: {err}"
-        if stage == "train":
-            record_model_hash(Path.cwd())
-
-
-def record_model_hash(folder: Path) -> None:
-    """What `dvc repro` does after train: dvc.lock records the model's md5 (loaders check it)."""
-    import hashlib
-
-    import yaml
-
-    md5 = hashlib.md5((folder / "models/model.skops").read_bytes()).hexdigest()
-    lock = {
-        "schema": "2.0",
-        "stages": {"train": {"outs": [{"path": "models/model.skops", "md5": md5}]}},
-    }
-    (folder / "dvc.lock").write_text(yaml.safe_dump(lock))
 
 
 def outputs(folder: Path) -> set[str]:
@@ -56,15 +29,6 @@ def outputs(folder: Path) -> set[str]:
         if path.is_file() and "external" not in path.parts
     }
     return written - {"params.yaml", "dvc.lock"}
-
-
-def assert_clean_failure(code: int, err: str, message: str) -> None:
-    assert code == 1
-    assert message in err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, lines
-    assert lines[0].startswith("error: ")
-    assert "Traceback" not in err
 
 
 # ------------------------------------------------------------------ happy paths
@@ -270,7 +234,7 @@ def test_bad_stage_run_out_of_order(workdir: Path) -> None:
 def test_bad_untrusted_model_file_is_not_loaded(workdir: Path) -> None:
     import skops.io as sio
 
-    from tests.model.test_persist import SneakyClassifier
+    from tests.support.payloads import SneakyClassifier
 
     run_stages("ingest", "validate", "split", "train")
     (workdir / "models" / "model.skops").write_bytes(sio.dumps(SneakyClassifier()))

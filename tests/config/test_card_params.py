@@ -4,7 +4,8 @@ import pytest
 
 from mlgate.config import load_params, parse_params
 from mlgate.errors import ConfigError
-from tests.conftest import BASE_PARAMS, REPO_ROOT
+from tests.support.datasets import BASE_PARAMS
+from tests.support.paths import REPO_ROOT
 
 
 def test_card_section_is_optional_and_binned_columns_parse() -> None:

@@ -4,7 +4,7 @@ import pytest
 
 from mlgate.config import parse_params
 from mlgate.errors import ConfigError
-from tests.conftest import params_with
+from tests.support.datasets import params_with
 
 
 def test_test_size_must_be_a_fraction() -> None:

@@ -4,7 +4,7 @@ import pytest
 
 from mlgate.config import parse_params
 from mlgate.errors import ConfigError
-from tests.conftest import BASE_PARAMS
+from tests.support.datasets import BASE_PARAMS
 
 
 def test_gates_accept_absolute_and_percentage_tolerances() -> None:

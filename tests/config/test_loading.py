@@ -8,7 +8,8 @@ from pydantic import ValidationError
 
 from mlgate.config import load_params, parse_params
 from mlgate.errors import ConfigError
-from tests.conftest import BASE_PARAMS, REPO_ROOT, params_with, write_params
+from tests.support.datasets import BASE_PARAMS, params_with, write_params
+from tests.support.paths import REPO_ROOT
 
 
 def test_committed_params_yaml_is_valid() -> None:

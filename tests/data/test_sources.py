@@ -6,7 +6,7 @@ import pytest
 
 from mlgate.data.sources import load_source
 from mlgate.errors import SourceError
-from tests.conftest import make_custom_frame
+from tests.support.datasets import make_custom_frame
 
 
 def test_bundled_breast_cancer_loads_offline() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from benchmarks.pipeline import copy_project
 
-from tests.e2e.shell import attempt, sh
+from tests.support.shell import attempt, sh
 
 pytestmark = pytest.mark.slow
 

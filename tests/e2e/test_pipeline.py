@@ -8,32 +8,26 @@ from pathlib import Path
 
 import pytest
 import yaml
-from benchmarks.pipeline import copy_project
 
-from tests.conftest import make_custom_frame
-from tests.e2e.shell import sh, stages_run
+from tests.support.datasets import make_custom_frame
+from tests.support.projects import copy_reproduced
+from tests.support.shell import sh, stages_run
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def reproduced(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A git copy of the project's files (as committed or about to be), after one `dvc repro`."""
-    copy = tmp_path_factory.mktemp("fork") / "mlgate"
-    copy_project(copy)
-    first = sh(copy, "dvc", "repro")
-    # Stages whose outputs live only in the DVC cache must run; those whose outputs are
-    # committed (validate, evaluate) may be skipped when their deps reproduce the same hashes.
-    assert {"ingest", "split", "train"} <= set(stages_run(first))
-    return copy
+def reproduced(reproduced_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A git copy of the project's files (as committed or about to be), after one `dvc repro`
+    (the session's, copied: the first repro's own checks are in `reproduced_project`)."""
+    return copy_reproduced(reproduced_project, tmp_path_factory.mktemp("fork") / "mlgate")
 
 
 @pytest.fixture
 def fork(reproduced: Path, tmp_path: Path) -> Path:
     """A private copy of the reproduced fork (cache included) that a test may change."""
     target = tmp_path / "mlgate"
-    shutil.copytree(reproduced, target, symlinks=True)
-    return target
+    return copy_reproduced(reproduced, target)
 
 
 def test_repro_reproduces_the_committed_results_exactly(reproduced: Path) -> None:

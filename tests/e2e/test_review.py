@@ -14,9 +14,9 @@ import pytest
 import yaml
 from benchmarks.pipeline import copy_project
 
-from tests.conftest import make_custom_frame, params_with
-from tests.e2e.shell import attempt, sh, stages_run
-from tests.review.markdown import row, table_with
+from tests.support.datasets import make_custom_frame, params_with
+from tests.support.markdown import row, table_with
+from tests.support.shell import attempt, sh, stages_run
 
 pytestmark = pytest.mark.slow
 

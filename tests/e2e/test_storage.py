@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from benchmarks.pipeline import copy_project
 
-from tests.e2e.s3 import S3Server, closed_port, moto_s3
-from tests.e2e.shell import attempt, sh, stages_run
+from tests.support.projects import copy_reproduced
+from tests.support.s3 import S3Server, closed_port, moto_s3
+from tests.support.shell import attempt, sh, stages_run
 
 pytestmark = pytest.mark.slow
 
@@ -69,11 +69,11 @@ def use_remote(folder: Path, url: str, endpoint: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def pushed(s3: S3Server, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def pushed(
+    s3: S3Server, reproduced_project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
     """A reproduced copy of the project whose outputs and run-cache are pushed to the bucket."""
-    project = tmp_path_factory.mktemp("s3") / "mlgate"
-    copy_project(project)
-    assert {"ingest", "split", "train"} <= set(stages_run(sh(project, "dvc", "repro")))
+    project = copy_reproduced(reproduced_project, tmp_path_factory.mktemp("s3") / "mlgate")
     use_remote(project, f"s3://{s3.bucket}/mlgate", s3.endpoint)
     sh(project, "dvc", "push", "--run-cache", env=s3.credentials(), timeout=DVC_TIMEOUT_S)
     return project

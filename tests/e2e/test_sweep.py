@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 import yaml
-from benchmarks.pipeline import copy_project
 
-from tests.e2e.shell import attempt, sh, stages_run
+from tests.support.projects import copy_reproduced, without_dvc_tmp
+from tests.support.shell import attempt, sh, stages_run
 
 pytestmark = pytest.mark.slow
 
@@ -47,17 +47,13 @@ def lookup(tree: Any, key: str) -> Any:
     return tree
 
 
-def without_dvc_tmp(folder: str, names: list[str]) -> list[str]:
-    """Queue workers may still be writing .dvc/tmp; a copy needs none of it."""
-    return ["tmp"] if Path(folder).name == ".dvc" else []
-
-
 @pytest.fixture(scope="module")
-def swept(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, dict[str, Any], str]:
+def swept(
+    reproduced_project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, int, dict[str, Any], str]:
     """The project after `dvc repro` and one 2×2 sweep ranked by log loss, with `--branch`."""
-    copy = tmp_path_factory.mktemp("sweep") / "mlgate"
-    copy_project(copy)
-    sh(copy, "dvc", "repro")  # reproduces the committed results: the workspace stays clean
+    # the session's reproduced copy: the committed results, the workspace clean
+    copy = copy_reproduced(reproduced_project, tmp_path_factory.mktemp("sweep") / "mlgate")
     set_sweep(copy, {"grid": GRID, "jobs": 2, "metric": "log_loss"}, "a 2x2 sweep")
     code, body, log = sweep(copy, "--branch", "best-model")
     return copy, code, body, log

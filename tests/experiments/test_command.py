@@ -15,8 +15,8 @@ import yaml
 from typer.testing import CliRunner
 
 from mlgate.cli import app
-from tests.conftest import REPO_ROOT
-from tests.experiments.examples import GRID
+from tests.support.paths import REPO_ROOT
+from tests.support.sweep_examples import GRID
 
 runner = CliRunner()
 BIN = Path(sys.executable).parent

@@ -10,7 +10,7 @@ import pytest
 from mlgate.config import parse_params
 from mlgate.errors import ConfigError
 from mlgate.experiments.plan import hydra_value, plan_sweep, stage_params
-from tests.experiments.examples import PARAMS, PIPELINE, with_sweep
+from tests.support.sweep_examples import PARAMS, PIPELINE, with_sweep
 
 
 def test_no_stage_depends_on_the_sweep_section() -> None:

@@ -7,7 +7,7 @@ import json
 from mlgate.experiments.plan import PlannedExperiment, SweepPlan
 from mlgate.experiments.ranking import SweepOutcome, rank
 from mlgate.experiments.results import ExperimentResult, read_results
-from tests.experiments.examples import METRICS, PLANNED, dvc_exp, dvc_show
+from tests.support.sweep_examples import METRICS, PLANNED, dvc_exp, dvc_show
 
 
 def test_results_are_ranked_in_the_metrics_better_direction() -> None:

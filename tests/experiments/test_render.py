@@ -8,7 +8,7 @@ from mlgate.experiments.plan import SweepPlan
 from mlgate.experiments.ranking import SweepOutcome, rank
 from mlgate.experiments.render import print_outcome
 from mlgate.experiments.results import read_baseline, read_results
-from tests.experiments.examples import METRICS, PLANNED, dvc_exp, dvc_show
+from tests.support.sweep_examples import METRICS, PLANNED, dvc_exp, dvc_show
 
 
 def test_table_lists_ranked_then_failed_experiments_and_the_baseline() -> None:

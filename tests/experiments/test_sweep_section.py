@@ -9,7 +9,7 @@ import pytest
 
 from mlgate.config import MAX_SWEEP_EXPERIMENTS, parse_params
 from mlgate.errors import ConfigError
-from tests.experiments.examples import GRID, PARAMS, with_sweep
+from tests.support.sweep_examples import GRID, PARAMS, with_sweep
 
 
 def test_committed_sweep_section_is_a_small_grid_on_model_params() -> None:

@@ -18,8 +18,8 @@ from mlgate.model.card_markdown import CardFacts, TrainingData, render_model_car
 from mlgate.model.evaluation import fit_baseline, score_predictions
 from mlgate.model.fitting import train_model
 from mlgate.model.slices import score_slices
-from tests.conftest import make_custom_frame, params_with
-from tests.review.markdown import row, table_with
+from tests.support.datasets import make_custom_frame, params_with
+from tests.support.markdown import row, table_with
 
 SECTIONS = [
     "## Intended use",

@@ -14,7 +14,7 @@ from mlgate.model.evaluation import (
     score_predictions,
 )
 from mlgate.model.fitting import train_model
-from tests.conftest import make_custom_frame
+from tests.support.datasets import make_custom_frame
 
 METRIC_NAMES = {"accuracy", "precision", "recall", "f1", "roc_auc", "log_loss"}
 

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 import skops.io as sio
-from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
 from mlgate.config import ModelConfig
@@ -15,6 +14,7 @@ from mlgate.data.splitting import split_frame
 from mlgate.errors import ArtifactError
 from mlgate.model.fitting import train_model
 from mlgate.model.persist import canonical_model_bytes, dump_model, load_model
+from tests.support.payloads import SneakyClassifier
 
 SCHEMA = FeatureSchema(
     target="outcome",
@@ -22,13 +22,6 @@ SCHEMA = FeatureSchema(
     numeric=("size", "weight"),
     categorical=("colour", "region"),
 )
-
-
-class SneakyClassifier(ClassifierMixin, BaseEstimator):
-    """A type outside the allow-list, as an attacker's model file would carry."""
-
-    def fit(self, X: object, y: object) -> "SneakyClassifier":
-        return self
 
 
 FOREST = "sklearn.ensemble.RandomForestClassifier"
@@ -48,7 +41,7 @@ def _load(data: bytes, estimator: str = FOREST, **extra: object) -> object:
 
 @pytest.fixture(scope="module")
 def fitted() -> tuple[object, pd.DataFrame]:
-    from tests.conftest import make_custom_frame
+    from tests.support.datasets import make_custom_frame
 
     train, test = split_frame(make_custom_frame(), SCHEMA, test_size=0.25, seed=0)
     config = ModelConfig.model_validate(
@@ -84,20 +77,20 @@ def test_type_outside_allow_list_is_refused() -> None:
     data = sio.dumps(SneakyClassifier())
     with pytest.raises(
         ArtifactError,
-        match=r"refusing to load types outside the allow-list for tests\.model\.test_persist\.SneakyClassifier: tests\.model\.test_persist\.SneakyClassifier \(ObjectNode\)",
+        match=r"refusing to load types outside the allow-list for tests\.support\.payloads\.SneakyClassifier: tests\.support\.payloads\.SneakyClassifier \(ObjectNode\)",
     ):
-        _load(data, estimator="tests.model.test_persist.SneakyClassifier")
+        _load(data, estimator="tests.support.payloads.SneakyClassifier")
 
 
 def test_the_estimator_package_is_not_trusted_wholesale() -> None:
     """Naming an estimator outside the table trusts nothing of its package: only listed types."""
     data = sio.dumps(SneakyClassifier())
     with pytest.raises(ArtifactError, match="outside the allow-list"):
-        _load(data, estimator="tests.model.test_persist.SneakyClassifier")
+        _load(data, estimator="tests.support.payloads.SneakyClassifier")
     loaded = _load(
         data,
-        estimator="tests.model.test_persist.SneakyClassifier",
-        trusted_types=("tests.model.test_persist.SneakyClassifier",),
+        estimator="tests.support.payloads.SneakyClassifier",
+        trusted_types=("tests.support.payloads.SneakyClassifier",),
     )
     assert isinstance(loaded, SneakyClassifier)
 

@@ -25,7 +25,7 @@ from mlgate.model.slice_masks import (
 )
 from mlgate.model.slice_report import Slice, SliceReport, worst_slice
 from mlgate.model.slices import score_slice, score_slices
-from tests.conftest import make_custom_frame
+from tests.support.datasets import make_custom_frame
 
 CUSTOM = FeatureSchema(
     target="outcome",

@@ -10,7 +10,7 @@ import yaml
 from typer.testing import CliRunner
 
 from mlgate.cli import app
-from tests.conftest import params_with, write_params
+from tests.support.datasets import params_with, write_params
 
 runner = CliRunner()
 TRAINING = Path("data/external/training.parquet")

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from mlgate.cli import app
 from mlgate.monitor import drift_check
-from tests.conftest import params_with, write_params
+from tests.support.datasets import params_with, write_params
 
 runner = CliRunner()
 DRIFT = {

@@ -59,7 +59,7 @@ def test_source_is_repointed_keeping_comments() -> None:
 
 
 def test_the_projects_params_change_on_the_source_line_only() -> None:
-    from tests.conftest import REPO_ROOT
+    from tests.support.paths import REPO_ROOT
 
     text = (REPO_ROOT / "params.yaml").read_text()
     updated = point_source_at(text, "data/external/training.parquet")

@@ -8,7 +8,7 @@ import pytest
 from mlgate.data.feature_schema import FeatureSchema
 from mlgate.errors import ConfigError
 from mlgate.monitor.simulate import simulate_batch
-from tests.conftest import make_custom_frame
+from tests.support.datasets import make_custom_frame
 
 SCHEMA = FeatureSchema(
     target="outcome",

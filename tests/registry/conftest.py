@@ -1,15 +1,13 @@
-"""Registry tests run in a throwaway repository shaped like the project (see project.py)."""
+"""Registry tests run in a throwaway repository shaped like the project
+(tests/support/registry_project.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
 
-from mlgate.cli import app
-from tests.registry.project import Project
+from tests.support.registry_project import Project
 
 
 @pytest.fixture
@@ -18,7 +16,3 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
     created = Project.create(tmp_path / "repo")
     monkeypatch.chdir(created.root)
     return created
-
-
-def mlgate(*args: str) -> Result:
-    return CliRunner().invoke(app, list(args))

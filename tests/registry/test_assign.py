@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tests.registry.conftest import mlgate
-from tests.registry.project import Project, next_second
+from tests.support.cli import mlgate
+from tests.support.registry_project import Project, next_second
 
 
 def stages(project: Project) -> dict[str, str | None]:

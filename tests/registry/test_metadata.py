@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from mlgate.registry.versions import registered_version_of_model
-from tests.registry.conftest import mlgate
-from tests.registry.project import Project
+from tests.support.cli import mlgate
+from tests.support.registry_project import Project
 
 
 def test_a_registered_model_file_has_its_version(project: Project) -> None:

@@ -7,18 +7,19 @@ import json
 from pathlib import Path
 
 import pytest
-from benchmarks.pipeline import copy_project
 
-from tests.e2e.shell import sh, stages_run
-from tests.registry.project import next_second
+from tests.support.projects import copy_reproduced
+from tests.support.registry_project import next_second
+from tests.support.shell import sh, stages_run
 
 pytestmark = pytest.mark.slow
 
 
-def test_a_rollback_branch_restores_the_model_and_dvc_has_nothing_to_do(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    copy_project(project)
-    sh(project, "dvc", "repro")  # the first model, in this copy's DVC cache
+def test_a_rollback_branch_restores_the_model_and_dvc_has_nothing_to_do(
+    reproduced_project: Path, tmp_path: Path
+) -> None:
+    # the first model, in this copy's DVC cache (the session's `dvc repro`, copied)
+    project = copy_reproduced(reproduced_project, tmp_path / "project")
     first = hashlib.md5((project / "models" / "model.skops").read_bytes()).hexdigest()
     assert "registered model@v0.1.0" in sh(project, "mlgate", "registry", "register")
     sh(project, "git", "branch", "production")

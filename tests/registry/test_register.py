@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import subprocess
 
-from tests.registry.conftest import mlgate
-from tests.registry.project import EVALUATE_CODE, MODEL, Project
+from tests.support.cli import mlgate
+from tests.support.registry_project import EVALUATE_CODE, MODEL, Project
 
 
 def tag_message(project: Project, tag: str) -> str:

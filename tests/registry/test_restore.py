@@ -8,7 +8,7 @@ import yaml
 from mlgate.registry import RegistryError
 from mlgate.registry.lineage import Lineage, bump_for
 from mlgate.registry.restore import replace_lock_entries, restore_params
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 PARAMS = (REPO_ROOT / "params.yaml").read_text()
 LOCK = (REPO_ROOT / "dvc.lock").read_text()

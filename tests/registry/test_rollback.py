@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.registry.conftest import mlgate
-from tests.registry.project import TRAIN_CODE, Project, next_second
+from tests.support.cli import mlgate
+from tests.support.registry_project import TRAIN_CODE, Project, next_second
 
 BRANCH = "rollback/production-v0.1.0"
 

@@ -15,7 +15,7 @@ from mlgate.review.collect import collect_metrics, collect_params
 from mlgate.review.revisions import resolve_base
 from mlgate.review.workspace import read_base_gates
 from mlgate.vcs.dvc import open_repo
-from tests.e2e.shell import git
+from tests.support.shell import git
 
 DVC_YAML = """\
 metrics:

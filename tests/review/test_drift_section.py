@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mlgate.review.drift_section import drift_section
-from tests.review.markdown import row, table_with
+from tests.support.markdown import row, table_with
 
 
 def summary(drifted: list[str], columns: tuple[str, ...] = ("a", "b", "c")) -> dict[str, object]:

@@ -17,7 +17,7 @@ from mlgate.review.changes import (
 from mlgate.review.gates import check_gates
 from mlgate.review.render import PlotLinks, render_review
 from mlgate.review.revisions import Revision
-from tests.review.markdown import row, table_with, tables
+from tests.support.markdown import row, table_with, tables
 
 BASE = Revision("main", "a" * 40)
 HEAD = Revision("HEAD", "b" * 40)

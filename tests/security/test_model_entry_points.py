@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from benchmarks.pipeline import copy_project
 
-from tests.e2e.shell import attempt, sh
-from tests.security.payloads import payloads, rewrite
+from tests.support.payloads import payloads, rewrite
+from tests.support.shell import attempt, sh
 
 pytestmark = pytest.mark.slow
 

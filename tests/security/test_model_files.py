@@ -17,8 +17,8 @@ from mlgate.data.splitting import split_frame
 from mlgate.errors import ArtifactError
 from mlgate.model.fitting import train_model
 from mlgate.model.persist import dump_model, load_model
-from tests.conftest import make_custom_frame
-from tests.security.payloads import payloads, rewrite
+from tests.support.datasets import make_custom_frame
+from tests.support.payloads import payloads, rewrite
 
 FOREST = "sklearn.ensemble.RandomForestClassifier"
 SCHEMA = FeatureSchema(
@@ -85,7 +85,7 @@ def test_the_valid_model_loads(model_bytes: bytes) -> None:
 
 
 def test_refused_names_are_listed_short_and_printable(model_bytes: bytes, tmp_path: Path) -> None:
-    from tests.security.payloads import at_top, call
+    from tests.support.payloads import at_top, call
 
     long_name = "x" * 5000 + "\nforged: gate passed"
     crafted = rewrite(model_bytes, at_top(call("os", long_name)))

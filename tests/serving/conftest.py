@@ -9,17 +9,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from benchmarks.pipeline import copy_project
 
 from mlgate.serving.smoke import served
-from tests.e2e.shell import BIN, GIT_IDENTITY, sh
+from tests.support.projects import copy_reproduced
+from tests.support.shell import BIN, GIT_IDENTITY, sh
 
 
 @pytest.fixture(scope="session")
-def packaged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+def packaged(
+    reproduced_project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, dict[str, str]]:
     """A reproduced copy of the project whose model is in a private BentoML store."""
-    project = tmp_path_factory.mktemp("serving") / "mlgate"
-    copy_project(project)
+    # the session's reproduced project, copied: registering and packaging change it
+    project = copy_reproduced(reproduced_project, tmp_path_factory.mktemp("serving") / "mlgate")
     env = {
         **os.environ,
         **GIT_IDENTITY,
@@ -32,7 +34,6 @@ def packaged(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
         # the lines.
         "MLGATE_PREDICTION_LOG_SAMPLE_RATE": "1.0",
     }
-    sh(project, "dvc", "repro")
     sh(project, "mlgate", "registry", "register")  # model@v0.1.0: /metadata names it
     built = subprocess.run(
         ["mlgate", "bento"], cwd=project, env=env, capture_output=True, text=True, check=False

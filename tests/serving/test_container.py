@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from mlgate.serving.smoke import free_port
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.container]
 

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 from mlgate.config import ServingConfig
-from tests.serving.test_server import post, request
+from tests.support.http import post, request
 
 pytestmark = pytest.mark.slow
 

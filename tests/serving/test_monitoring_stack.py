@@ -22,7 +22,7 @@ import pytest
 import yaml
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.serving.test_server import post, request
+from tests.support.http import post, request
 
 pytestmark = pytest.mark.slow
 

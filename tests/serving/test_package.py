@@ -12,7 +12,7 @@ import pytest
 
 from mlgate.errors import MlgateError
 from mlgate.serving.runtime_requirements import RUNTIME_DISTRIBUTIONS, locate_uv
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 
 def test_locate_uv_puts_the_uv_package_first_on_path_when_path_has_none(

@@ -21,7 +21,7 @@ from mlgate.serving.package import (
     write_model_folder,
 )
 from mlgate.serving.predictor import LOG_DIR_VARIABLE, SAMPLE_RATE_VARIABLE, Predictor
-from tests.conftest import BASE_PARAMS, make_custom_frame
+from tests.support.datasets import BASE_PARAMS, make_custom_frame
 
 
 @pytest.fixture(scope="module")

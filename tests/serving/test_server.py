@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,25 +15,12 @@ import pandas as pd
 import pytest
 
 from mlgate.serving.smoke import served
-from tests.e2e.shell import sh
+from tests.support.http import post, request
+from tests.support.shell import sh
 
 pytestmark = pytest.mark.slow
 
 READY_WITHIN_S = 90
-
-
-def request(url: str, body: bytes | None = None, kind: str = "application/json") -> tuple[int, str]:
-    headers = {"Content-Type": kind} if body is not None else {}
-    call = urllib.request.Request(url, data=body, headers=headers)
-    try:
-        with urllib.request.urlopen(call, timeout=30) as answer:
-            return answer.status, answer.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-
-
-def post(url: str, payload: Any) -> tuple[int, str]:
-    return request(url, json.dumps(payload).encode())
 
 
 def serve(target: str, cwd: Path, env: dict[str, str]) -> Iterator[str]:
@@ -322,7 +307,7 @@ def test_the_server_refuses_to_start_on_a_crafted_model_in_its_store(
     import time
 
     from mlgate.serving.smoke import free_port
-    from tests.security.payloads import payloads, rewrite
+    from tests.support.payloads import payloads, rewrite
 
     project, env = packaged
     home = tmp_path / "bentoml"

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import params_with, write_params
-from tests.e2e.shell import git
-from tests.cli.test_pipeline import STAGES, assert_clean_failure, run, run_stages
+from tests.support.cli import STAGES, assert_clean_failure, run, run_stages
+from tests.support.datasets import params_with, write_params
+from tests.support.shell import git
 
 CARD = Path("reports/model_card.md")
 SLICES = Path("reports/slices.json")

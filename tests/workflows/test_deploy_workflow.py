@@ -8,8 +8,8 @@ import stat
 import subprocess
 from pathlib import Path
 
-from tests.conftest import REPO_ROOT
-from tests.workflows.test_review_workflow import load, steps
+from tests.support.paths import REPO_ROOT
+from tests.support.workflows import load, steps
 
 
 def test_deploy_runs_only_for_the_stage_branches_and_never_cancels() -> None:

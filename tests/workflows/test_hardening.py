@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import REPO_ROOT
-from tests.workflows.test_review_workflow import ALL, WORKFLOWS, load, steps, uses_lines
+from tests.support.paths import REPO_ROOT
+from tests.support.workflows import ALL, WORKFLOWS, load, steps, uses_lines
 
 # Workflows whose runs must always finish: a cancelled deploy, promotion or retrain leaves a
 # half-pushed image, branch, tag or PR behind (or, for train-remote, a launched cloud instance).
@@ -98,7 +98,7 @@ def test_ci_checks_freshness_before_the_tests_and_pushes_only_stage_branches() -
     test, push = jobs("ci.yml")["test"], jobs("ci.yml")["push-data"]
     assert test["permissions"] == {"contents": "read"}
     runs = [step.get("run", "") for step in steps(test)]
-    assert runs.index("make check-fresh") < runs.index("make test")
+    assert runs.index("make check-fresh") < runs.index("make test-fast")
     assert "make push-data" not in runs
     (pushing,) = [step for step in steps(push) if "run" in step]
     assert pushing["run"] == "make push-data"
@@ -106,7 +106,32 @@ def test_ci_checks_freshness_before_the_tests_and_pushes_only_stage_branches() -
     assert "github.event_name == 'push'" in push["if"]
     for branch in ("main", "staging", "production"):
         assert f'"{branch}"' in push["if"]
-    assert push["needs"] == "test"
+    assert push["needs"] == ["checks", "test", "slow", "rehearsals"]
+
+
+def test_ci_runs_the_whole_suite_as_make_test_does_in_parallel_jobs() -> None:
+    """The four tiers together are `make test`: lint, types, workflow checks and every test."""
+    runs = {
+        job_id: [step["run"] for step in steps(job) if "run" in step]
+        for job_id, job in jobs("ci.yml").items()
+    }
+    assert {"make lint", "make typecheck", "make lint-workflows"} <= set(runs["checks"])
+    assert "make test-fast" in runs["test"]
+    assert "make test-slow" in runs["slow"]
+    assert runs["rehearsals"].index("make base-image") < runs["rehearsals"].index(
+        "make test-rehearsal"
+    )
+    makefile = (REPO_ROOT / "Makefile").read_text()
+    tiers = {
+        target: re.search(rf"^{target}:.*\n\t\$\(PYTEST\) (.*)$", makefile, re.M)
+        for target in ("test-fast", "test-slow", "test-rehearsal")
+    }
+    assert all(tiers.values()), tiers
+    selected = {target: match.group(1) for target, match in tiers.items() if match}
+    # no test is left out: not slow | slow, neither rehearsal nor container | rehearsal or container
+    assert '-m "not slow"' in selected["test-fast"]
+    assert '-m "slow and not rehearsal and not container"' in selected["test-slow"]
+    assert '-m "rehearsal or container"' in selected["test-rehearsal"]
 
 
 def test_ci_caches_uv_and_dvc_keyed_on_their_lock_files() -> None:

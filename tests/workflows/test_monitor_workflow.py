@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO_ROOT
-from tests.workflows.test_review_workflow import WORKFLOWS, load, steps, uses_lines
+from tests.support.paths import REPO_ROOT
+from tests.support.workflows import WORKFLOWS, load, steps, uses_lines
 
 WORKFLOW = "monitor.yml"
 

@@ -6,9 +6,9 @@ import os
 import subprocess
 from pathlib import Path
 
-from tests.conftest import REPO_ROOT
-from tests.e2e.shell import git
-from tests.workflows.test_review_workflow import load, steps
+from tests.support.paths import REPO_ROOT
+from tests.support.shell import git
+from tests.support.workflows import load, steps
 
 
 def job() -> dict[str, object]:

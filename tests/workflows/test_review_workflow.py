@@ -4,37 +4,15 @@ from __future__ import annotations
 
 import re
 import shlex
-from typing import Any
 
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from mlgate.cli import app
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
+from tests.support.workflows import ALL, WORKFLOWS, load, steps, uses_lines
 
-WORKFLOWS = REPO_ROOT / ".github" / "workflows"
-ALL = sorted(path.name for path in WORKFLOWS.glob("*.yml"))
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$")
-
-
-def load(name: str) -> dict[str, Any]:
-    # PyYAML reads the `on:` key as True; normalise it.
-    body: dict[Any, Any] = yaml.safe_load((WORKFLOWS / name).read_text())
-    body["on"] = body.pop(True, body.get("on"))
-    return body
-
-
-def steps(job: dict[str, Any]) -> list[dict[str, Any]]:
-    return list(job["steps"])
-
-
-def uses_lines(name: str) -> list[str]:
-    return [
-        line.split("uses:", 1)[1].strip()
-        for line in (WORKFLOWS / name).read_text().splitlines()
-        if line.strip().startswith(("uses:", "- uses:"))
-    ]
 
 
 @pytest.mark.parametrize("name", ALL)

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO_ROOT
-from tests.workflows.test_review_workflow import ALL, load, steps
+from tests.support.paths import REPO_ROOT
+from tests.support.workflows import ALL, load, steps
 
 # The keys `dvc push` uses, and the read-only ones for pull requests and branch runs.
 WRITE_KEYS = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}
@@ -111,7 +111,7 @@ def test_pull_requests_and_branch_runs_pull_with_the_read_only_keys() -> None:
 def test_ci_pushes_in_its_own_job_after_the_tests_from_their_cache() -> None:
     jobs = load("ci.yml")["jobs"]
     push = jobs["push-data"]
-    assert push["needs"] == "test"
+    assert push["needs"] == ["checks", "test", "slow", "rehearsals"]
     assert "github.event_name == 'push'" in push["if"]
     assert push["permissions"] == {"contents": "read"}
     uses = [s.get("uses", "").split("@")[0] for s in steps(push)]

@@ -21,11 +21,13 @@ from typing import Any
 
 import yaml
 
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 STANDINS = Path(__file__).parent / "standins"
 WORKFLOWS = REPO_ROOT / ".github" / "workflows"
 REPOSITORY = "owner/mlgate"
+# The production batch the rehearsal's main holds (conftest.py commits it; the schedule finds it).
+BATCH = "2026-11-01"
 # Each third-party action the workflows use, and the stand-in that plays it.
 ACTIONS = {
     "actions/checkout": "checkout",

@@ -12,10 +12,8 @@ import pytest
 import yaml
 from benchmarks.pipeline import copy_project
 
-from tests.e2e.shell import sh
-from tests.workflows.rehearsal.act import Rehearsal, Run
-
-BATCH = "2026-11-01"
+from tests.support.shell import sh
+from tests.workflows.rehearsal.act import BATCH, Rehearsal, Run
 
 
 @pytest.fixture(scope="session")

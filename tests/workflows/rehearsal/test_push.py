@@ -10,9 +10,9 @@ from tests.workflows.rehearsal.act import Rehearsal
 
 pytestmark = [pytest.mark.slow, pytest.mark.rehearsal]
 
-# The rehearsed `make test` runs the fast suite: the full one (this rehearsal included) is
-# what is running it.
-FAST_SUITE = {"PYTEST_ADDOPTS": "-m 'not slow and not container and not rehearsal' -q"}
+# ci.yml's jobs run every tier (make test-fast, test-slow, test-rehearsal); rehearsed, the slow
+# ones skip: the full suite (this rehearsal included) is what is running it.
+FAST_SUITE = {"MLGATE_SKIP_MARKERS": "slow container rehearsal"}
 
 
 def test_push_to_main_checks_freshness_then_runs_the_tests(rehearsal: Rehearsal) -> None:
@@ -30,20 +30,31 @@ def test_push_to_main_checks_freshness_then_runs_the_tests(rehearsal: Rehearsal)
         },
         env=FAST_SUITE,
     )
-    assert run.jobs == {"tests": "succeeded", "push to the DVC remote": "succeeded"}, run.log[
-        -4000:
-    ]
+    assert run.jobs == {
+        "lint and type checks": "succeeded",
+        "tests": "succeeded",
+        "end-to-end tests": "succeeded",
+        "rehearsals and container": "succeeded",
+        "push to the DVC remote": "succeeded",
+    }, run.log[-4000:]
     assert "dvc.lock and the committed results are fresh" in run.log
     tests = re.search(r"\d+ passed", run.log)
     assert tests, "pytest did not run"
     assert run.log.index("results are fresh") < tests.start()
-    assert "No findings to report" in run.log  # zizmor, through make test
+    assert "No findings to report" in run.log  # zizmor, through make lint-workflows
+    assert re.search(r"\d+ skipped", run.log)  # the slow tiers, whose tests this run is running
     # the tests ran with no DVC keys (no read-only ones are set): the write keys never reached them
     assert "dvc repro (no DVC remote credentials" in run.log
     # the push job pushed the cache the tests left, without reproducing anything itself
-    push = [line for line in run.log.splitlines() if line.startswith("[ci/push to the DVC remote]")]
+    # act pads each job's log prefix to the longest job name: "[ci/push to the DVC remote  ]"
+    push = [
+        line for line in run.log.splitlines() if re.match(r"\[ci/push to the DVC remote *\]", line)
+    ]
+    assert push, "no log line of the push job"
     assert any("dvc push --run-cache" in line for line in push)
     assert not any("Running stage" in line or "dvc repro" in line for line in push)
     assert any("--no-install-project" in line for line in push)
-    (checkout, _) = sorted(run.called("checkout"), key=lambda c: c["job"] != "test")
-    assert checkout["tokens"]["AWS_ACCESS_KEY_ID"] is False
+    checkouts = {call["job"]: call for call in run.called("checkout")}
+    assert set(checkouts) == {"checks", "test", "slow", "rehearsals", "push-data"}
+    for job in ("checks", "test", "slow", "rehearsals"):
+        assert checkouts[job]["tokens"]["AWS_ACCESS_KEY_ID"] is False, job

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.workflows.rehearsal.act import Rehearsal
-from tests.workflows.rehearsal.conftest import BATCH
+from tests.workflows.rehearsal.act import BATCH, Rehearsal
 
 pytestmark = [pytest.mark.slow, pytest.mark.rehearsal]
 

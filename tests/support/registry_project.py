@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 MODEL = "models/model.skops"
 TRAIN_SPLIT = "data/processed/train.parquet"

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from sklearn.base import BaseEstimator, ClassifierMixin
+
 Node = dict[str, Any]
 _ids = itertools.count(10_000)
 
@@ -158,3 +160,10 @@ def payloads(marker: Path, victim: Path) -> dict[str, Callable[[Node], None]]:
             }
         ),
     }
+
+
+class SneakyClassifier(ClassifierMixin, BaseEstimator):
+    """A type outside the allow-list, as an attacker's model file would carry."""
+
+    def fit(self, X: object, y: object) -> SneakyClassifier:
+        return self

@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from mlgate.experiments.plan import PlannedExperiment
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 PARAMS: dict[str, Any] = yaml.safe_load((REPO_ROOT / "params.yaml").read_text())
 PIPELINE: dict[str, Any] = yaml.safe_load((REPO_ROOT / "dvc.yaml").read_text())

@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: plain modules, never test modules (no test imports another)."""

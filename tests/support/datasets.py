@@ -1,0 +1,67 @@
+"""The tests' small datasets and params.yaml files, built here (never downloaded)."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+BASE_PARAMS: dict[str, Any] = {
+    "data": {
+        "source": "data/external/custom.csv",
+        "target": "outcome",
+        "drop": ["row_id"],
+        "test_size": 0.25,
+        "seed": 7,
+        "validation": {"min_rows": 50, "max_null_fraction": 0.3},
+    },
+    "model": {
+        "estimator": "sklearn.ensemble.RandomForestClassifier",
+        "params": {"n_estimators": 30, "max_depth": 5, "random_state": 0, "n_jobs": 1},
+        "importance_repeats": 2,
+    },
+}
+
+
+def make_custom_frame(rows: int = 300, seed: int = 0) -> pd.DataFrame:
+    """A second dataset unlike breast cancer: categoricals, missing values, 3 string labels."""
+    rng = np.random.default_rng(seed)
+    size = rng.normal(10, 3, rows)
+    weight = rng.normal(50, 10, rows)
+    colour = rng.choice(["red", "green", "blue"], rows)
+    region = rng.choice(["north", "south"], rows)
+    score = size + (colour == "red") * 4 - (colour == "blue") * 4 + rng.normal(0, 1, rows)
+    outcome = np.where(score > 12, "high", np.where(score > 8, "mid", "low"))
+    frame = pd.DataFrame(
+        {
+            "row_id": np.arange(rows),
+            "size": size.round(3),
+            "weight": weight.round(3),
+            "colour": colour,
+            "region": region,
+            "outcome": outcome,
+        }
+    )
+    missing = rng.random((rows, 3)) < 0.1
+    frame.loc[missing[:, 0], "size"] = np.nan
+    frame.loc[missing[:, 1], "colour"] = None
+    frame.loc[missing[:, 2], "weight"] = np.nan
+    return frame
+
+
+def params_with(**sections: dict[str, Any]) -> dict[str, Any]:
+    """BASE_PARAMS with some keys of its sections replaced."""
+    params = copy.deepcopy(BASE_PARAMS)
+    for section, values in sections.items():
+        params.setdefault(section, {}).update(values)
+    return params
+
+
+def write_params(folder: Path, params: dict[str, Any]) -> Path:
+    path = folder / "params.yaml"
+    path.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
+    return path
