@@ -34,8 +34,10 @@ $(CURDIR)/.tools/bin/uv:
 	python3 -m venv .tools
 	.tools/bin/pip install --quiet uv==$(UV_VERSION)
 
+# No --compile-bytecode: it costs ~30 s per fresh venv (each CI job makes one), while Python
+# compiles the modules a job imports as it goes, at no measurable cost (docs/testing.md).
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --locked --all-extras --compile-bytecode
+	$(UV) sync --locked --all-extras
 	@touch $@
 
 run: setup ## Set up, reproduce the whole pipeline (offline on the default data), print the metrics

@@ -20,60 +20,29 @@ import pytest
 from benchmarks.pipeline import copy_project
 
 from tests.support.datasets import BASE_PARAMS, make_custom_frame, write_params
+from tests.support.scheduling import schedule_for_xdist
 from tests.support.shell import sh, stages_run
-
-# Under xdist (`make test`: -n auto --dist loadgroup) a test runs on one worker, and a session or
-# module fixture is built once per worker that needs it. Tests sharing an expensive one go to one
-# worker: the packaged serving project (and its server), the rehearsal's registered main, and each
-# module whose tests share a module- or session-scoped fixture of ours (a pipeline run, an origin).
-SHARED_FIXTURE_GROUPS = {"packaged": "serving-project", "registered_main": "rehearsal-registry"}
-
 
 # The tests carrying any of these markers skip. The ci.yml rehearsal sets it: ci.yml's jobs run
 # every tier of this suite, and its slow tiers are the outer run's (a rehearsal inside a rehearsal
 # would never end).
 SKIP_MARKERS = os.environ.get("MLGATE_SKIP_MARKERS", "").split()
-
-
-# Under xdist the longest tests start first (xdist hands out work in collection order, as
-# --no-loadscope-reorder keeps it), so no worker is left with a rehearsal while the other idles.
-FIRST = ("rehearsal", "container", "slow")
+# And, when set, every test whose node id starts with none of these prefixes skips: the ci.yml
+# rehearsal checks that its jobs run the tiers, and a sample of the fast one shows that.
+ONLY_TESTS = tuple(os.environ.get("MLGATE_ONLY_TESTS", "").split())
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     skip = pytest.mark.skip(reason=f"MLGATE_SKIP_MARKERS={' '.join(SKIP_MARKERS)}")
+    not_sampled = pytest.mark.skip(reason=f"MLGATE_ONLY_TESTS={' '.join(ONLY_TESTS)}")
     for item in items:
         if any(item.get_closest_marker(name) for name in SKIP_MARKERS):
             item.add_marker(skip)
+        elif ONLY_TESTS and not item.nodeid.startswith(ONLY_TESTS):
+            item.add_marker(not_sampled)
     if os.environ.get("PYTEST_XDIST_WORKER"):
-        items.sort(key=start_order)
-        group = xdist_group(item)
-        if group and item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(group))
-
-
-def start_order(item: pytest.Item) -> int:
-    """0 for the rehearsals and the container, 1 for the other slow tests, 2 for the rest."""
-    for rank, name in enumerate(FIRST):
-        if item.get_closest_marker(name):
-            return min(rank, 1)
-    return 2
-
-
-def xdist_group(item: pytest.Item) -> str | None:
-    names = list(getattr(item, "fixturenames", ()))
-    for name in names:
-        if name in SHARED_FIXTURE_GROUPS:
-            return SHARED_FIXTURE_GROUPS[name]
-    info = getattr(item, "_fixtureinfo", None)
-    definitions = info.name2fixturedefs if info is not None else {}
-    for name in names:
-        for definition in definitions.get(name, ()):
-            ours = str(definition.baseid).startswith("tests")
-            if ours and definition.scope in ("module", "session"):
-                return item.nodeid.split("::")[0]
-    return None
+        schedule_for_xdist(items)
 
 
 @pytest.fixture
