@@ -20,7 +20,7 @@ import pytest
 from benchmarks.pipeline import copy_project
 
 from tests.support.datasets import BASE_PARAMS, make_custom_frame, write_params
-from tests.support.scheduling import schedule_for_xdist
+from tests.support.scheduling import group_with_its_peers, longest_first
 from tests.support.shell import sh, stages_run
 
 # The tests carrying any of these markers skip. The ci.yml rehearsal sets it: ci.yml's jobs run
@@ -42,7 +42,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         elif ONLY_TESTS and not item.nodeid.startswith(ONLY_TESTS):
             item.add_marker(not_sampled)
     if os.environ.get("PYTEST_XDIST_WORKER"):
-        schedule_for_xdist(items)
+        longest_first(items)
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    group_with_its_peers(item)
 
 
 @pytest.fixture

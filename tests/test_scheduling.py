@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
 
-from tests.support.scheduling import schedule_for_xdist
+from tests.support.paths import REPO_ROOT
+from tests.support.scheduling import group_with_its_peers, longest_first
+
+pytest_plugins = ["pytester"]
 
 
 class FakeItem:
@@ -42,9 +46,54 @@ def test_every_test_sharing_an_expensive_fixture_is_grouped_and_the_longest_star
     rehearsal = FakeItem("tests/workflows/test_push.py::t", marks=("slow", "rehearsal"))
     items = [*served, plain, *run, rehearsal]
 
-    schedule_for_xdist(cast(list[pytest.Item], items))
+    for item in items:
+        group_with_its_peers(cast(pytest.Item, item))
+    longest_first(cast(list[pytest.Item], items))
 
     assert items[0] is rehearsal
     assert [item.group() for item in served] == ["serving-project", "serving-project"]
     assert [item.group() for item in run] == ["tests/e2e/test_run.py"] * 2
     assert plain.group() is None
+
+
+MODULE = """
+import pytest
+
+@pytest.fixture(scope="module")
+def expensive():
+    return object()
+
+@pytest.mark.parametrize("n", range(4))
+def test_shares_it(expensive, n):
+    pass
+"""
+
+
+def test_xdist_keeps_each_group_on_one_worker(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through xdist itself: a pytest that drops the group marks (9.2 with xdist 3.8) fails."""
+    pytester.makepyfile(
+        conftest="""
+from tests.support.paths import REPO_ROOT
+from tests.support.scheduling import group_with_its_peers
+
+def pytest_itemcollected(item):
+    group_with_its_peers(item)
+"""
+    )
+    (pytester.path / "tests").mkdir()  # a folder, not a package: `tests` stays this repo's
+    for name in ("test_a", "test_b"):
+        (pytester.path / "tests" / f"{name}.py").write_text(MODULE)
+    monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
+    result = pytester.runpytest_subprocess(
+        "-n", "2", "--dist", "loadgroup", "-v", "-p", "no:cacheprovider", "-p", "no:cov"
+    )
+    result.assert_outcomes(passed=8)
+    workers: dict[str, set[str]] = {}
+    for line in result.outlines:
+        found = re.match(r"\[(gw\d)\] .*PASSED tests/(test_\w)\.py::\S+@tests/(test_\w)\.py", line)
+        if found:
+            workers.setdefault(found[2], set()).add(found[1])
+    assert set(workers) == {"test_a", "test_b"}, result.outlines
+    assert all(len(ran_on) == 1 for ran_on in workers.values()), workers

@@ -18,13 +18,16 @@ SHARED_FIXTURE_GROUPS = {"packaged": "serving-project", "registered_main": "rehe
 FIRST = ("rehearsal", "container", "slow")
 
 
-def schedule_for_xdist(items: list[pytest.Item]) -> None:
-    """Sort the longest first, and group each test sharing an expensive fixture with its peers."""
+def group_with_its_peers(item: pytest.Item) -> None:
+    """Mark a test sharing an expensive fixture with its group, as soon as it is collected:
+    xdist reads the marks in its own collection hook, which runs before any conftest's."""
+    group = xdist_group(item)
+    if group and item.get_closest_marker("xdist_group") is None:
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
+def longest_first(items: list[pytest.Item]) -> None:
     items.sort(key=start_order)
-    for item in items:
-        group = xdist_group(item)
-        if group and item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(group))
 
 
 def start_order(item: pytest.Item) -> int:

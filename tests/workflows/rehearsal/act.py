@@ -74,6 +74,15 @@ def used_actions() -> set[str]:
     return found
 
 
+def uv_for_setup_uv() -> dict[str, str]:
+    """The setup-uv stand-in's uv (this run's, as uv.lock pins it) and the machine's uv cache."""
+    uv = shutil.which("uv", path=str(Path(sys.executable).parent))
+    if uv is None:
+        return {}
+    cache = subprocess.run([uv, "cache", "dir"], capture_output=True, text=True, check=True)
+    return {"REHEARSAL_UV": uv, "REHEARSAL_UV_CACHE": cache.stdout.strip()}
+
+
 def machine_path() -> str:
     """PATH as a runner has it: the system's tools plus the gh and docker stand-ins, no venv."""
     venv = Path(sys.executable).parent
@@ -176,13 +185,17 @@ class Rehearsal:
             assert name in ACTIONS, f"{action}: no stand-in in {STANDINS} (add one to ACTIONS)"
             command += ["--local-repository", f"{action}={STANDINS / ACTIONS[name]}"]
         machine_env = {k: v for k, v in os.environ.items() if not HIDDEN_ENV.match(k)}
-        machine_env |= {
-            "PATH": machine_path(),
-            "XDG_CACHE_HOME": str(self.root),  # act's workspaces: $REHEARSAL_DIR/act/<hash>/
-            "REHEARSAL_DIR": str(self.root),
-            "REHEARSAL_STANDINS": str(STANDINS),
-            "DVC_NO_ANALYTICS": "1",
-        } | (env or {})
+        machine_env |= (
+            {
+                "PATH": machine_path(),
+                "XDG_CACHE_HOME": str(self.root),  # act's workspaces: $REHEARSAL_DIR/act/<hash>/
+                "REHEARSAL_DIR": str(self.root),
+                "REHEARSAL_STANDINS": str(STANDINS),
+                "DVC_NO_ANALYTICS": "1",
+            }
+            | uv_for_setup_uv()
+            | (env or {})
+        )
         done = subprocess.run(
             command,
             cwd=self.origin,

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.shell import sh
 from tests.workflows.rehearsal.act import Rehearsal, Run
 
 pytestmark = [pytest.mark.slow, pytest.mark.rehearsal]
@@ -31,12 +32,13 @@ def dispatch(
     variables: dict[str, str] = VARIABLES,
     secrets: dict[str, str] = TOKENS,
     job: str | None = None,
+    branch: str = "pr",  # params changed, dvc.lock not yet reproduced: the training has work to do
 ) -> Run:
     return rehearsal.run(
         "workflow_dispatch",
         WORKFLOW,
         {"ref": "refs/heads/pr", "inputs": inputs},
-        branch="pr",  # params changed, dvc.lock not yet reproduced: the training has work to do
+        branch=branch,
         secrets=secrets,
         variables=variables,
         self_hosted=[f"{variables.get('CML_RUNNER_LABEL', 'mlgate-train')}-{RUN_ID}"],
@@ -148,8 +150,23 @@ def test_the_runner_cannot_register_without_its_token(rehearsal: Rehearsal) -> N
     assert launch["errors"] == ["token not found"]
 
 
+def one_point_sweep(rehearsal: Rehearsal) -> str:
+    """The pr branch with a sweep grid of one combination (max_depth 8, 100 trees): the workflow's
+    path is rehearsed (queue, run, rank, apply, PR) at the cost of one pipeline run, not four.
+    The ranking itself is tested in tests/experiments."""
+    branch = "pr-sweep"
+    sh(rehearsal.origin, "git", "checkout", "-q", "-B", branch, "pr")  # (again) from pr
+    params = rehearsal.origin / "params.yaml"
+    text = params.read_text()
+    grid = "    model.params.max_depth: [4, 8]\n    model.params.n_estimators: [50, 100]\n"
+    assert grid in text, "params.yaml's sweep grid changed: update this rehearsal"
+    params.write_text(text.replace(grid, "    model.params.n_estimators: [100]\n"))
+    sh(rehearsal.origin, "git", "commit", "-qam", "A sweep of one combination")
+    return branch
+
+
 def test_sweep_runs_the_sweep_on_the_runner_and_opens_a_pr(rehearsal: Rehearsal) -> None:
-    run = dispatch(rehearsal, {"mode": "sweep"})
+    run = dispatch(rehearsal, {"mode": "sweep"}, branch=one_point_sweep(rehearsal))
     assert run.jobs == {
         "launch the runner": "succeeded",
         "train on the runner": "succeeded",
@@ -158,7 +175,7 @@ def test_sweep_runs_the_sweep_on_the_runner_and_opens_a_pr(rehearsal: Rehearsal)
     assert "Success - Main Run the sweep" in run.log
     (pr,) = [c for c in run.called("cml") if c["argv"][:2] == ["pr", "create"]]
     assert pr["options"]["title"] == "Train (sweep) on a m runner"
-    # The pr branch sets n_estimators 60 over main's dvc.lock (100); the best experiment is
+    # The pr branch sets n_estimators 60 over main's dvc.lock (100); the one experiment is
     # (8, 100), so applying it moves params.yaml back and leaves that dvc.lock as it is.
     assert "to the workspace (dvc exp apply)" in run.log
     assert "params.yaml" in pr["changed"]

@@ -16,6 +16,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.rehearsal]
 FAST_SUITE = {
     "MLGATE_SKIP_MARKERS": "slow container rehearsal",
     "MLGATE_ONLY_TESTS": "tests/test_layout.py tests/test_scheduling.py",
+    "PYTEST_WORKERS": "0",  # one collection per tier, not one per worker, for a handful of tests
 }
 
 
