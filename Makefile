@@ -34,10 +34,13 @@ $(CURDIR)/.tools/bin/uv:
 	python3 -m venv .tools
 	.tools/bin/pip install --quiet uv==$(UV_VERSION)
 
-# No --compile-bytecode: it costs ~30 s per fresh venv (each CI job makes one), while Python
-# compiles the modules a job imports as it goes, at no measurable cost (docs/testing.md).
+# Python compiles the modules it imports as it goes and keeps the bytecode, so compiling every
+# module up front (~30 s per fresh venv: each CI job makes one) is wasted, unless
+# PYTHONDONTWRITEBYTECODE is set (some CI images set it): then every process would compile
+# pandas and scikit-learn again (~3 s each), so compile them once here.
+UV_SYNC_FLAGS := $(if $(PYTHONDONTWRITEBYTECODE),--compile-bytecode)
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --locked --all-extras
+	$(UV) sync --locked --all-extras $(UV_SYNC_FLAGS)
 	@touch $@
 
 run: setup ## Set up, reproduce the whole pipeline (offline on the default data), print the metrics

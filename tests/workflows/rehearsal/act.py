@@ -49,11 +49,13 @@ JOB_END = re.compile(
     r"^\[(?P<workflow>[^/\]]+)/(?P<job>[^\]]+)\] 🏁  Job (?P<result>succeeded|failed)"
 )
 # The machine's own settings (certificates, proxies, caches) pass; what this test run or a real
-# workflow would set does not: no venv, no pytest, no GitHub context, no tokens.
+# workflow would set does not: no venv, no pytest, no GitHub context, no tokens; and, as on
+# GitHub's runners, Python keeps the bytecode it compiles.
 HIDDEN_ENV = re.compile(
     r"^(VIRTUAL_ENV|PYTHONPATH|PYTEST_\w*|COV_CORE_\w*|GITHUB_\w*|RUNNER_\w*|ACTIONS_\w*|CI"
     r"|GH_TOKEN|REPO_TOKEN|AWS_\w*|CML_\w*|ITERATIVE_\w*"
-    r"|BENTOML_\w*|MLGATE_\w*|CONTAINER_ENGINE|DVC_\w*|BATCH\w*|MAKEFLAGS|MAKELEVEL|MFLAGS)$"
+    r"|BENTOML_\w*|MLGATE_\w*|CONTAINER_ENGINE|DVC_\w*|BATCH\w*|MAKEFLAGS|MAKELEVEL|MFLAGS"
+    r"|PYTHONDONTWRITEBYTECODE)$"
 )
 
 

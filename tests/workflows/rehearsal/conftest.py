@@ -30,6 +30,11 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Rehearsal:
     params = origin / "params.yaml"
     params.write_text(params.read_text().replace("n_estimators: 100", "n_estimators: 60", 1))
     sh(origin, "git", "commit", "-qam", "Fewer trees")
+    # A PR that leaves the model alone (dvc.lock fresh): its review reproduces nothing new.
+    sh(origin, "git", "checkout", "-q", "-b", "docs", "main")
+    (origin / "docs" / "changes.md").write_text("A documentation change.\n")
+    sh(origin, "git", "add", "docs/changes.md")
+    sh(origin, "git", "commit", "-qm", "A documentation change")
     sh(origin, "git", "checkout", "-q", "main")
     return Rehearsal(root)
 

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.rehearsal]
 WRITE_KEYS = {"AWS_ACCESS_KEY_ID": "write-key", "AWS_SECRET_ACCESS_KEY": "write-secret"}
 
 
-def pull_request(rehearsal: Rehearsal, head_repo: str) -> dict[str, Any]:
+def pull_request(rehearsal: Rehearsal, head_repo: str, head: str = "pr") -> dict[str, Any]:
     return {
         "action": "synchronize",
         "number": 7,
@@ -25,7 +25,7 @@ def pull_request(rehearsal: Rehearsal, head_repo: str) -> dict[str, Any]:
                 "sha": rehearsal.sha("main"),
                 "repo": {"full_name": REPOSITORY},
             },
-            "head": {"ref": "pr", "sha": rehearsal.sha("pr"), "repo": {"full_name": head_repo}},
+            "head": {"ref": head, "sha": rehearsal.sha(head), "repo": {"full_name": head_repo}},
         },
     }
 
@@ -57,9 +57,13 @@ def test_pull_request_posts_one_sticky_review_comment(rehearsal: Rehearsal) -> N
 
 
 def test_fork_pull_request_gets_a_review_but_no_write_job(rehearsal: Rehearsal) -> None:
-    # GitHub gives a fork's PR no secrets and a read-only token: rehearse it with none.
+    # GitHub gives a fork's PR no secrets and a read-only token: rehearse it with none. The
+    # fork's branch changes only docs (what is rehearsed is who gets which token, not the model).
     run = rehearsal.run(
-        "pull_request", "review.yml", pull_request(rehearsal, "someone/fork"), branch="pr"
+        "pull_request",
+        "review.yml",
+        pull_request(rehearsal, "someone/fork", head="docs"),
+        branch="docs",
     )
     assert run.jobs == {"model review": "succeeded"}, run.log[-4000:]
     assert run.called("cml") == []  # the comment comes from review-comment.yml (workflow_run)
