@@ -13,6 +13,7 @@ for _name in [n for n in os.environ if n.startswith(("GITHUB_", "RUNNER_"))]:
 for _name in ("FORCE_COLOR", "PY_COLORS"):
     os.environ.pop(_name, None)
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -20,7 +21,7 @@ import pytest
 from benchmarks.pipeline import copy_project
 
 from tests.support.datasets import BASE_PARAMS, make_custom_frame, write_params
-from tests.support.scheduling import group_with_its_peers, longest_first
+from tests.support.scheduling import exclusive, group_with_its_peers, longest_first, session_folder
 from tests.support.shell import sh, stages_run
 
 # The tests carrying any of these markers skip. The ci.yml rehearsal sets it: ci.yml's jobs run
@@ -66,12 +67,19 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(scope="session")
 def reproduced_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's files in a new git repository after one `dvc repro`, once per session (per
-    xdist worker). Never changed: a test copies it (tests.support.projects.copy_reproduced)."""
-    project = tmp_path_factory.mktemp("reproduced") / "mlgate"
-    copy_project(project)  # the working tree's files, committed on main
-    first = sh(project, "dvc", "repro")
-    # Stages whose outputs live only in the DVC cache must run; those whose outputs are
-    # committed (validate, evaluate) may be skipped when their deps reproduce the same hashes.
-    assert {"ingest", "split", "train"} <= set(stages_run(first)), first
+    """The project's files in a new git repository after one `dvc repro`, once per test session:
+    under xdist the first worker to need it runs it while the others wait, then all share it.
+    Never changed: a test copies it (tests.support.projects.copy_reproduced)."""
+    shared = session_folder(tmp_path_factory) / "reproduced"
+    project = shared / "mlgate"
+    with exclusive(shared.with_suffix(".lock")):
+        if not (shared / "done").exists():
+            shutil.rmtree(shared, ignore_errors=True)  # a worker's failed attempt
+            copy_project(project)  # the working tree's files, committed on main
+            first = sh(project, "dvc", "repro")
+            # Stages whose outputs live only in the DVC cache must run; those whose outputs are
+            # committed (validate, evaluate) may be skipped when their deps reproduce the same
+            # hashes.
+            assert {"ingest", "split", "train"} <= set(stages_run(first)), first
+            (shared / "done").touch()
     return project

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import threading
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, cast
 
 import pytest
 
 from tests.support.paths import REPO_ROOT
-from tests.support.scheduling import group_with_its_peers, longest_first
+from tests.support.scheduling import exclusive, group_with_its_peers, longest_first, session_folder
 
 pytest_plugins = ["pytester"]
 
@@ -97,3 +99,31 @@ def pytest_itemcollected(item):
             workers.setdefault(found[2], set()).add(found[1])
     assert set(workers) == {"test_a", "test_b"}, result.outlines
     assert all(len(ran_on) == 1 for ran_on in workers.values()), workers
+
+
+def test_one_worker_at_a_time_holds_the_session_lock(tmp_path: Path) -> None:
+    lock = tmp_path / "reproduced.lock"
+    order: list[str] = []
+
+    def second_worker() -> None:
+        with exclusive(lock):
+            order.append("second")
+
+    with exclusive(lock):
+        waiting = threading.Thread(target=second_worker)
+        waiting.start()
+        waiting.join(timeout=0.5)
+        assert waiting.is_alive(), "the second worker did not wait for the lock"
+        order.append("first")
+    waiting.join(timeout=5)
+    assert order == ["first", "second"]
+
+
+def test_workers_share_the_session_folder(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = tmp_path_factory.getbasetemp()
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
+    assert session_folder(tmp_path_factory) == base.parent
+    monkeypatch.delenv("PYTEST_XDIST_WORKER")
+    assert session_folder(tmp_path_factory) == base

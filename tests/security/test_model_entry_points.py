@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-from benchmarks.pipeline import copy_project
 
 from tests.support.payloads import payloads, rewrite
-from tests.support.shell import attempt, sh
+from tests.support.projects import copy_reproduced
+from tests.support.shell import attempt
 
 pytestmark = pytest.mark.slow
 
@@ -20,19 +19,15 @@ MODEL = "models/model.skops"
 DEFAULT_PAYLOAD = "reexported-popen"
 
 
-@pytest.fixture(scope="module")
-def reproduced(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = tmp_path_factory.mktemp("security") / "mlgate"
-    copy_project(project)
-    sh(project, "dvc", "repro")
-    return project
+@pytest.fixture
+def reproduced(reproduced_project: Path) -> Path:
+    """The session's reproduced project (never changed here)."""
+    return reproduced_project
 
 
 @pytest.fixture
-def project(reproduced: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "mlgate"
-    shutil.copytree(reproduced, copy, symlinks=True)
-    return copy
+def project(reproduced_project: Path, tmp_path: Path) -> Path:
+    return copy_reproduced(reproduced_project, tmp_path / "mlgate")
 
 
 def _swap_model(project: Path, payload: str, marker: Path, *, record: bool) -> tuple[str, str]:

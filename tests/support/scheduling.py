@@ -8,7 +8,11 @@ rehearsal at the end.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import fcntl
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +57,21 @@ def xdist_group(item: pytest.Item) -> str | None:
             if ours and definition.scope in ("module", "session"):
                 return item.nodeid.split("::")[0]
     return None
+
+
+def session_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The temporary folder every worker of this test session shares (xdist gives each worker a
+    folder of its own inside it); without xdist, the session's own."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextmanager
+def exclusive(lock_file: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `lock_file` (waiting for it): one worker at a time."""
+    with lock_file.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
