@@ -28,8 +28,8 @@ from tests.support.shell import sh, stages_run
 # every tier of this suite, and its slow tiers are the outer run's (a rehearsal inside a rehearsal
 # would never end).
 SKIP_MARKERS = os.environ.get("MLGATE_SKIP_MARKERS", "").split()
-# And, when set, every test whose node id starts with none of these prefixes skips: the ci.yml
-# rehearsal checks that its jobs run the tiers, and a sample of the fast one shows that.
+# And, when set, every test whose node id starts with none of these prefixes skips: the deploy.yml
+# rehearsal's `make test-serving` runs a sample (the outer suite runs every serving test).
 ONLY_TESTS = tuple(os.environ.get("MLGATE_ONLY_TESTS", "").split())
 
 

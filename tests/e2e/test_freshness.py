@@ -5,18 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from benchmarks.pipeline import copy_project
 
+from tests.support.projects import copy_reproduced
 from tests.support.shell import attempt, sh
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    copy = tmp_path_factory.mktemp("fresh") / "mlgate"
-    copy_project(copy)
-    return copy
+def project(reproduced_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's reproduced project, copied: as CI's test job has it after restoring the DVC
+    cache (check-fresh itself reproduces what the cache lacks)."""
+    return copy_reproduced(reproduced_project, tmp_path_factory.mktemp("fresh") / "mlgate")
 
 
 def check_fresh(folder: Path) -> tuple[int, str]:
