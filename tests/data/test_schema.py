@@ -77,7 +77,7 @@ def test_every_violation_is_listed_not_just_the_first(custom_frame: pd.DataFrame
     frame.loc[0, "outcome"] = "unheard-of"
     frame.loc[1, "outcome"] = None
     frame.loc[: len(frame) // 2, "weight"] = None
-    report = validate_frame(frame, config(labels=("low", "mid", "high")))
+    report = validate_frame(frame, config(labels=("low", "mid", "high"), missing_target="error"))
     joined = "\n".join(report.violations)
     assert "data: expected at least 50 rows" in joined
     assert "column 'outcome': 1 value(s) outside the allowed labels" in joined
@@ -85,6 +85,17 @@ def test_every_violation_is_listed_not_just_the_first(custom_frame: pd.DataFrame
     assert "column 'outcome': 1 missing value(s), none allowed" in joined
     assert "column 'weight': expected at most 30% missing values" in joined
     assert len(report.violations) >= 4
+
+
+def test_rows_without_a_target_are_dropped_and_counted_by_default(
+    custom_frame: pd.DataFrame,
+) -> None:
+    frame = custom_frame.copy()
+    frame.loc[[0, 5], "outcome"] = None
+    report = validate_frame(frame, config())
+    assert report.valid, report.violations
+    assert report.missing_target_rows == 2
+    assert report.rows == len(frame) - 2
 
 
 def test_single_class_target_is_a_violation(custom_frame: pd.DataFrame) -> None:
@@ -163,8 +174,8 @@ def test_unknown_positive_label_fails_at_validation(custom_frame: pd.DataFrame) 
 def test_boolean_and_fractional_targets_keep_their_types() -> None:
     frame = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "y": [True, False, True, False]})
     assert resolve_schema(config(target="y", drop=()), frame).labels == (False, True)
-    halves = frame.assign(y=[0.5, 1.0, 0.5, 1.0])
-    schema = resolve_schema(config(target="y", drop=()), halves)
+    halves = frame.assign(y=[0.5, 1.0, 0.5, 1.0])  # auto would call these a quantity
+    schema = resolve_schema(config(target="y", drop=(), task="classification"), halves)
     assert set(schema.labels) == {0.5, 1}
     assert find_violations(halves, schema, ValidationSettings(min_rows=2)) == []
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, StrictFloat, StrictInt, model_validator
 
@@ -39,6 +39,12 @@ class DataConfig(StrictModel):
         default=None, description="CSV cells read as missing; null keeps pandas' defaults"
     )
     target: str = Field(min_length=1)
+    task: Literal["auto", "classification", "regression"] = Field(
+        default="auto", description="auto: decided from the target's values (data/task.py)"
+    )
+    missing_target: Literal["drop", "error"] = Field(
+        default="drop", description="rows without a target: dropped (and counted), or an error"
+    )
     drop: tuple[str, ...] = ()
     numeric: tuple[str, ...] | None = None
     categorical: tuple[str, ...] | None = None
@@ -62,6 +68,10 @@ class DataConfig(StrictModel):
         if dropped_and_declared:
             raise ValueError(
                 f"columns both dropped and declared: {', '.join(dropped_and_declared)}"
+            )
+        if self.task == "regression" and (self.labels is not None or self.positive_label):
+            raise ValueError(
+                "labels and positive_label are for classification, not task: regression"
             )
         if self.labels is not None and len(set(self.labels)) < 2:
             raise ValueError("labels must list at least two distinct classes")

@@ -14,7 +14,8 @@ if TYPE_CHECKING:
 def conform_frame(
     frame: pd.DataFrame, schema: FeatureSchema, *, with_target: bool = True
 ) -> pd.DataFrame:
-    """The schema's columns with stable dtypes: floats for numeric, strings for categorical."""
+    """The schema's columns with stable dtypes: floats for numeric (and a regression target),
+    strings for categorical."""
     import pandas as pd
 
     columns = list(schema.features) + ([schema.target] if with_target else [])
@@ -23,6 +24,8 @@ def conform_frame(
         conformed[name] = pd.to_numeric(conformed[name], errors="raise").astype("float64")
     for name in schema.categorical:
         conformed[name] = _as_category_text(conformed[name])
+    if with_target and schema.task == "regression":
+        conformed[schema.target] = pd.to_numeric(conformed[schema.target]).astype("float64")
     return conformed
 
 

@@ -6,12 +6,14 @@ written into the validation report and read back by every downstream stage.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt
 
 # A class label as it appears in the data (a CSV's labels are text; sklearn's are ints).
 DataLabel = StrictBool | StrictInt | StrictFloat | str
+# What the model predicts: one of the labels, or a number (data/task.py decides).
+Task = Literal["classification", "regression"]
 
 
 class FeatureSchema(BaseModel):
@@ -20,7 +22,8 @@ class FeatureSchema(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     target: str
-    labels: tuple[DataLabel, ...]
+    task: Task = "classification"
+    labels: tuple[DataLabel, ...]  # () for regression
     numeric: tuple[str, ...]
     categorical: tuple[str, ...]
 
@@ -38,6 +41,8 @@ class ValidationReport(BaseModel):
     rows: int
     columns: int
     schema_: FeatureSchema | None = Field(default=None, alias="schema")
+    task_reason: str | None = None  # why the task is what it is (data.task, or auto's rule)
+    missing_target_rows: int = 0  # rows without a target, dropped (data.missing_target: drop)
     null_fraction: dict[str, float] = {}
     violations: tuple[str, ...] = ()
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from mlgate.config import DataConfig
 from mlgate.data.feature_schema import DataLabel, FeatureSchema, ValidationReport
 from mlgate.data.labels import resolve_labels, resolve_positive_label
+from mlgate.data.task import TaskDecision, decide_task
 from mlgate.data.violations import find_violations
 from mlgate.errors import ConfigError
 
@@ -60,7 +61,9 @@ def _require_columns(names: tuple[str, ...], key: str, present: list[str]) -> No
         )
 
 
-def resolve_schema(config: DataConfig, frame: pd.DataFrame) -> FeatureSchema:
+def resolve_schema(
+    config: DataConfig, frame: pd.DataFrame, decision: TaskDecision | None = None
+) -> FeatureSchema:
     """Decide each column's role: explicit lists in params win, the rest are inferred."""
     present = [str(column) for column in frame.columns]
     _require_columns((config.target,), "target", present)
@@ -86,26 +89,42 @@ def resolve_schema(config: DataConfig, frame: pd.DataFrame) -> FeatureSchema:
     if not numeric and not categorical:
         raise ConfigError("data: no feature columns left after removing the target and data.drop")
 
-    labels = resolve_labels(config, frame)
-    resolve_positive_label(labels, config.positive_label)  # fail here, before any training
+    decision = decision or decide_task(config.task, frame[config.target])
+    labels: tuple[DataLabel, ...] = ()
+    if decision.task == "classification":
+        labels = resolve_labels(config, frame)
+        resolve_positive_label(labels, config.positive_label)  # fail here, before any training
     return FeatureSchema(
         target=config.target,
+        task=decision.task,
         labels=labels,
         numeric=tuple(numeric),
         categorical=tuple(categorical),
     )
 
 
+def without_missing_target(frame: pd.DataFrame, config: DataConfig) -> pd.DataFrame:
+    """The rows to learn from: with data.missing_target: drop, those that have a target."""
+    if config.missing_target == "error":
+        return frame
+    return frame.loc[frame[config.target].notna()]
+
+
 def validate_frame(frame: pd.DataFrame, config: DataConfig) -> ValidationReport:
     """The validate stage: resolve the schema, check it, and report the verdict."""
-    schema = resolve_schema(config, frame)
-    violations = find_violations(frame, schema, config.validation)
-    null_fraction = {name: round(float(frame[name].isna().mean()), 6) for name in schema.features}
+    _require_columns((config.target,), "target", [str(c) for c in frame.columns])
+    decision = decide_task(config.task, frame[config.target])
+    kept = without_missing_target(frame, config)
+    schema = resolve_schema(config, kept, decision)
+    violations = find_violations(kept, schema, config.validation)
+    null_fraction = {name: round(float(kept[name].isna().mean()), 6) for name in schema.features}
     return ValidationReport(
         valid=not violations,
-        rows=len(frame),
+        rows=len(kept),
         columns=frame.shape[1],
         schema_=schema,
+        task_reason=decision.reason,
+        missing_target_rows=len(frame) - len(kept),
         null_fraction=null_fraction,
         violations=tuple(violations),
     )

@@ -1,4 +1,5 @@
-"""Seeded, stratified train/test split; the train split is also the drift reference."""
+"""Seeded train/test split, stratified by class for classification; the train split is also the
+drift reference."""
 
 from __future__ import annotations
 
@@ -16,22 +17,29 @@ if TYPE_CHECKING:
 def split_frame(
     frame: pd.DataFrame, schema: FeatureSchema, *, test_size: float, seed: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Conform dtypes, then split keeping each class's share in both parts."""
+    """Conform dtypes, drop rows without a target, then split (keeping each class's share in
+    both parts for classification; a plain seeded split for regression)."""
     from sklearn.model_selection import train_test_split
 
     conformed = conform_frame(frame, schema)
+    conformed = conformed.loc[conformed[schema.target].notna()]  # data.missing_target: drop
     rows = len(conformed)
-    classes = conformed[schema.target].nunique()
     test_rows = math.ceil(test_size * rows)
-    if test_rows < classes or rows - test_rows < classes:
+    stratify = None
+    if schema.task == "classification":
+        classes = conformed[schema.target].nunique()
+        if test_rows < classes or rows - test_rows < classes:
+            raise ConfigError(
+                f"data.test_size: {test_size} of {rows} rows gives {test_rows} test and "
+                f"{rows - test_rows} train rows; each needs at least one row per class ({classes})"
+            )
+        stratify = conformed[schema.target]
+    elif test_rows < 2 or rows - test_rows < 2:
         raise ConfigError(
             f"data.test_size: {test_size} of {rows} rows gives {test_rows} test and "
-            f"{rows - test_rows} train rows; each needs at least one row per class ({classes})"
+            f"{rows - test_rows} train rows; a regression needs at least two of each"
         )
     train, test = train_test_split(
-        conformed,
-        test_size=test_size,
-        random_state=seed,
-        stratify=conformed[schema.target],
+        conformed, test_size=test_size, random_state=seed, stratify=stratify
     )
     return train.reset_index(drop=True), test.reset_index(drop=True)

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     import pandera.pandas as pa
 
 EXAMPLES_SHOWN = 3
+# A regression target with fewer distinct values is classes in disguise (data.task: auto says so).
+MIN_DISTINCT_TARGETS = 3
 
 
 def build_schema(
@@ -38,23 +40,36 @@ def build_schema(
     )
     checks: list[pa.Check] = []
     if with_target:
-        columns[schema.target] = pa.Column(
-            nullable=False, checks=[pa.Check.isin(list(schema.labels))]
-        )
         checks = [
             pa.Check(
                 lambda df: len(df) >= settings.min_rows,
                 name=f"at least {settings.min_rows} rows",
-            ),
-            pa.Check(
-                lambda df: df[schema.target].nunique() >= 2,
-                name="at least two classes in the target",
-            ),
-            pa.Check(
-                lambda df: bool((df[schema.target].value_counts() >= 2).all()),
-                name="at least two rows per class (for a stratified split)",
-            ),
+            )
         ]
+        if schema.task == "regression":
+            columns[schema.target] = pa.Column(
+                float, coerce=True, nullable=False, checks=[finite_check]
+            )
+            checks.append(
+                pa.Check(
+                    lambda df: df[schema.target].nunique() >= MIN_DISTINCT_TARGETS,
+                    name=f"at least {MIN_DISTINCT_TARGETS} distinct target values",
+                )
+            )
+        else:
+            columns[schema.target] = pa.Column(
+                nullable=False, checks=[pa.Check.isin(list(schema.labels))]
+            )
+            checks += [
+                pa.Check(
+                    lambda df: df[schema.target].nunique() >= 2,
+                    name="at least two classes in the target",
+                ),
+                pa.Check(
+                    lambda df: bool((df[schema.target].value_counts() >= 2).all()),
+                    name="at least two rows per class (for a stratified split)",
+                ),
+            ]
     return pa.DataFrameSchema(columns, checks=checks, strict=False, coerce=False)
 
 

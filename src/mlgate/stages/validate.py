@@ -27,7 +27,9 @@ def run(config: Params, progress: Progress = quietly) -> str:
         raise DataValidationError(list(report.violations))
     schema = report.schema_
     assert schema is not None
+    target = f"{len(schema.labels)} classes" if schema.labels else "a numeric target"
     return (
         f"{report.rows} rows, {len(schema.numeric)} numeric + {len(schema.categorical)} "
-        f"categorical features, {len(schema.labels)} classes → {VALIDATION_REPORT}"
+        f"categorical features, {schema.task} of {target} ({report.task_reason}) "
+        f"→ {VALIDATION_REPORT}"
     )
