@@ -40,6 +40,17 @@ def test_non_classifiers_are_refused_even_with_predict_proba(path: str) -> None:
         resolve_estimator(model(estimator=path))
 
 
+def test_a_regression_takes_a_regressor_and_refuses_a_classifier() -> None:
+    regressor = "sklearn.ensemble.HistGradientBoostingRegressor"
+    estimator = resolve_estimator(model(estimator=regressor, params={"max_iter": 50}), "regression")
+    assert type(estimator).__name__ == "HistGradientBoostingRegressor"
+    classifier = "sklearn.ensemble.RandomForestClassifier"
+    with pytest.raises(
+        ModelConfigError, match=rf"model\.estimator: {classifier} is not a regressor"
+    ):
+        resolve_estimator(model(estimator=classifier), "regression")
+
+
 def test_classifier_without_probabilities_says_how_to_get_them() -> None:
     with pytest.raises(ModelConfigError, match=r"SVC gives no predict_proba .*probability: true"):
         resolve_estimator(model(estimator="sklearn.svm.SVC"))

@@ -6,7 +6,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from mlgate.config import ModelConfig
-from mlgate.data.feature_schema import FeatureSchema
+from mlgate.data.feature_schema import FeatureSchema, Task
 from mlgate.errors import ModelConfigError
 
 if TYPE_CHECKING:
@@ -29,9 +29,10 @@ def _import_estimator_class(path: str) -> type[Any]:
     return estimator_class
 
 
-def resolve_estimator(config: ModelConfig) -> BaseEstimator:
-    """Import the estimator by path and check its hyperparameters before any training."""
-    from sklearn.base import is_classifier
+def resolve_estimator(config: ModelConfig, task: Task = "classification") -> BaseEstimator:
+    """Import the estimator by path and check, before any training, its hyperparameters and that
+    it does the task: a classifier with probabilities, or a regressor."""
+    from sklearn.base import is_classifier, is_regressor
     from sklearn.utils._param_validation import InvalidParameterError
 
     estimator_class = _import_estimator_class(config.estimator)
@@ -49,9 +50,15 @@ def resolve_estimator(config: ModelConfig) -> BaseEstimator:
             f"(allowed: {', '.join(sorted(allowed))})"
         )
     estimator: BaseEstimator = estimator_class(**config.params)
-    if not is_classifier(estimator):
+    if task == "regression":
+        if not is_regressor(estimator):
+            raise ModelConfigError(
+                f"model.estimator: {config.estimator} is not a regressor, and the task is "
+                "regression (data.task; the validation report says why)"
+            )
+    elif not is_classifier(estimator):
         raise ModelConfigError(f"model.estimator: {config.estimator} is not a classifier")
-    if not hasattr(estimator, "predict_proba"):
+    elif not hasattr(estimator, "predict_proba"):
         raise ModelConfigError(
             f"model.estimator: {name} gives no predict_proba with these params "
             "(metrics and gates need probabilities; for SVC set model.params.probability: true)"
@@ -101,4 +108,5 @@ def build_pipeline(config: ModelConfig, schema: FeatureSchema) -> Pipeline:
             )
         )
     preprocess = ColumnTransformer(transformers, remainder="drop", verbose_feature_names_out=True)
-    return Pipeline([("preprocess", preprocess), ("estimator", resolve_estimator(config))])
+    estimator = resolve_estimator(config, schema.task)
+    return Pipeline([("preprocess", preprocess), ("estimator", estimator)])
