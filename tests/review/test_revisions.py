@@ -9,12 +9,7 @@ import pytest
 
 from mlgate.errors import GitError, ReviewError
 from mlgate.review.revisions import head_revision, resolve_base
-
-
-def git(folder: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=folder, check=True, capture_output=True, text=True
-    ).stdout.strip()
+from tests.support.shell import git
 
 
 @pytest.fixture

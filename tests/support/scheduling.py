@@ -23,8 +23,8 @@ FIRST = ("rehearsal", "container", "slow")
 
 
 def group_with_its_peers(item: pytest.Item) -> None:
-    """Mark a test sharing an expensive fixture with its group, as soon as it is collected:
-    xdist reads the marks in its own collection hook, which runs before any conftest's."""
+    """Mark a test sharing an expensive fixture with its group as it is collected, so the mark
+    is there before any collection hook (xdist's turns it into the test's work unit)."""
     group = xdist_group(item)
     if group and item.get_closest_marker("xdist_group") is None:
         item.add_marker(pytest.mark.xdist_group(group))

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from mlgate.errors import GitError, MlgateError
 from mlgate.vcs import git
-
-
-def sh_git(folder: Path, *args: str) -> str:
-    done = subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True, text=True)
-    return done.stdout.strip()
+from tests.support.shell import git as sh_git
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ into act's workspace, as actions/checkout would from GitHub. What the stand-ins 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -76,6 +77,7 @@ def used_actions() -> set[str]:
     return found
 
 
+@functools.cache
 def uv_for_setup_uv() -> dict[str, str]:
     """The setup-uv stand-in's uv (this run's, as uv.lock pins it) and the machine's uv cache."""
     uv = shutil.which("uv", path=str(Path(sys.executable).parent))
