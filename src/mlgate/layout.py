@@ -25,11 +25,20 @@ TEST_SPLIT = Path("data/processed/test.parquet")
 MODEL = Path("models/model.skops")
 # evaluate
 METRICS = Path("reports/metrics.json")
-PLOTS = Path("reports/plots")
-CONFUSION_PLOT = PLOTS / "confusion.json"
-ROC_PLOT = PLOTS / "roc.json"
-PRECISION_RECALL_PLOT = PLOTS / "precision_recall.json"
+PLOTS = Path("reports/plots")  # one output: which files it holds depends on the task
+CONFUSION_PLOT = PLOTS / "confusion.json"  # classification
+ROC_PLOT = PLOTS / "roc.json"  # classification
+PRECISION_RECALL_PLOT = PLOTS / "precision_recall.json"  # classification
+PREDICTED_PLOT = PLOTS / "predicted_vs_actual.json"  # regression
+RESIDUALS_PLOT = PLOTS / "residuals.json"  # regression (against the prediction)
 IMPORTANCE_PLOT = PLOTS / "feature_importance.png"
+# [{"feature": name, "importance": mean score drop when shuffled}], strongest first (the card
+# bins the strongest numeric features when card.slices.numeric_bins is auto)
+IMPORTANCE_DATA = PLOTS / "importance.json"
+TASK_PLOTS = {
+    "classification": (CONFUSION_PLOT, ROC_PLOT, PRECISION_RECALL_PLOT),
+    "regression": (PREDICTED_PLOT, RESIDUALS_PLOT),
+}
 # card
 MODEL_CARD = Path("reports/model_card.md")
 SLICES = Path("reports/slices.json")
@@ -42,7 +51,7 @@ PIPELINE_OUTPUTS: dict[str, tuple[Path, ...]] = {
     "validate": (VALIDATION_REPORT,),
     "split": (TRAIN_SPLIT, TEST_SPLIT),
     "train": (MODEL,),
-    "evaluate": (METRICS, CONFUSION_PLOT, ROC_PLOT, PRECISION_RECALL_PLOT, IMPORTANCE_PLOT),
+    "evaluate": (METRICS, PLOTS),
     "card": (MODEL_CARD, SLICES),
     "drift": (DRIFT_SUMMARY,),
 }

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mlgate.model.regression_scores import REGRESSION_DIRECTIONS, score_regression
+from mlgate.model.regression_scores import score_regression
+from mlgate.model.scores import SCORE_DIRECTIONS, TASK_SCORES
 
 
 def test_scores_of_known_errors() -> None:
@@ -18,7 +19,7 @@ def test_scores_of_known_errors() -> None:
 def test_a_perfect_model_and_which_way_is_better() -> None:
     scores = score_regression([2.0, 5.0, 9.0], [2.0, 5.0, 9.0])
     assert scores == {"rmse": 0.0, "mae": 0.0, "r2": 1.0, "mape": 0.0}
-    assert REGRESSION_DIRECTIONS == {
+    assert {name: SCORE_DIRECTIONS[name] for name in TASK_SCORES["regression"]} == {
         "rmse": "lower",
         "mae": "lower",
         "r2": "higher",

@@ -7,6 +7,17 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from mlgate.config.strict_model import StrictModel
+from mlgate.model.scores import TaskName
+
+# `model.estimator: auto`: the estimator for the task data.task decided. Both forests take the
+# same hyperparameters, so one `model.params` serves either task.
+AUTO_ESTIMATORS: dict[TaskName, str] = {
+    "classification": "sklearn.ensemble.RandomForestClassifier",
+    "regression": "sklearn.ensemble.RandomForestRegressor",
+}
+CLASSIFIER_BASELINES = ("prior", "most_frequent", "stratified", "uniform")
+REGRESSOR_BASELINES = ("mean", "median")
+AUTO_BASELINES: dict[TaskName, str] = {"classification": "prior", "regression": "mean"}
 
 
 class PreprocessingConfig(StrictModel):
@@ -21,10 +32,15 @@ class PreprocessingConfig(StrictModel):
 class ModelConfig(StrictModel):
     """The estimator, named by import path, with its hyperparameters."""
 
-    estimator: str = Field(description="import path of a scikit-learn compatible classifier")
+    estimator: str = Field(
+        default="auto",
+        description="import path of a scikit-learn classifier or regressor; auto: by data.task",
+    )
     params: dict[str, Any] = Field(default_factory=dict)
     preprocessing: PreprocessingConfig = PreprocessingConfig()
-    baseline: Literal["prior", "most_frequent", "stratified", "uniform"] = "prior"
+    baseline: Literal[
+        "auto", "prior", "most_frequent", "stratified", "uniform", "mean", "median"
+    ] = Field(default="auto", description="the dummy's strategy; auto: prior or mean by task")
     importance_repeats: int = Field(default=5, ge=1, le=100)
     importance_max_rows: int | None = Field(default=20_000, ge=100)
     fit_jobs: int = Field(default=1)
@@ -51,9 +67,27 @@ class ModelConfig(StrictModel):
             raise ValueError(f"expected a number of CPU cores >= 1, or -1 for all; got {value}")
         return value
 
+    def estimator_for(self, task: TaskName) -> str:
+        """The import path to build: the named one, or auto's for the task."""
+        return AUTO_ESTIMATORS[task] if self.estimator == "auto" else self.estimator
+
+    def baseline_for(self, task: TaskName) -> str:
+        """The dummy's strategy for the task; a strategy of the other task's dummy is an error."""
+        if self.baseline == "auto":
+            return AUTO_BASELINES[task]
+        allowed = CLASSIFIER_BASELINES if task == "classification" else REGRESSOR_BASELINES
+        if self.baseline not in allowed:
+            raise ValueError(
+                f"model.baseline: {self.baseline} is not a strategy for a {task} "
+                f"(expected auto, {', '.join(allowed)})"
+            )
+        return self.baseline
+
     @field_validator("estimator")
     @classmethod
     def _looks_like_import_path(cls, value: str) -> str:
+        if value == "auto":
+            return value
         module, _, name = value.rpartition(".")
         if not module or not name.isidentifier():
             raise ValueError(

@@ -35,14 +35,13 @@ def resolve_estimator(config: ModelConfig, task: Task = "classification") -> Bas
     from sklearn.base import is_classifier, is_regressor
     from sklearn.utils._param_validation import InvalidParameterError
 
-    estimator_class = _import_estimator_class(config.estimator)
+    path = config.estimator_for(task)
+    estimator_class = _import_estimator_class(path)
     name = estimator_class.__name__
     try:
         allowed = set(estimator_class().get_params(deep=False))
     except TypeError as exc:
-        raise ModelConfigError(
-            f"model.estimator: {config.estimator} cannot be created: {exc}"
-        ) from None
+        raise ModelConfigError(f"model.estimator: {path} cannot be created: {exc}") from None
     unknown = sorted(set(config.params) - allowed)
     if unknown:
         raise ModelConfigError(
@@ -53,11 +52,11 @@ def resolve_estimator(config: ModelConfig, task: Task = "classification") -> Bas
     if task == "regression":
         if not is_regressor(estimator):
             raise ModelConfigError(
-                f"model.estimator: {config.estimator} is not a regressor, and the task is "
+                f"model.estimator: {path} is not a regressor, and the task is "
                 "regression (data.task; the validation report says why)"
             )
     elif not is_classifier(estimator):
-        raise ModelConfigError(f"model.estimator: {config.estimator} is not a classifier")
+        raise ModelConfigError(f"model.estimator: {path} is not a classifier")
     elif not hasattr(estimator, "predict_proba"):
         raise ModelConfigError(
             f"model.estimator: {name} gives no predict_proba with these params "

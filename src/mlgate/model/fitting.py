@@ -50,6 +50,6 @@ def train_model(train: pd.DataFrame, schema: FeatureSchema, config: ModelConfig)
     except (ValueError, TypeError) as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ModelConfigError(
-            f"model.estimator: training {config.estimator} failed: {first_line}"
+            f"model.estimator: training {config.estimator_for(schema.task)} failed: {first_line}"
         ) from None
     return pipeline

@@ -12,14 +12,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-RegressionScore = Literal["rmse", "mae", "r2", "mape"]
-REGRESSION_DIRECTIONS: dict[str, Literal["higher", "lower"]] = {
-    "rmse": "lower",
-    "mae": "lower",
-    "r2": "higher",
-    "mape": "lower",
-}
-REGRESSION_LABELS = {"rmse": "RMSE", "mae": "MAE", "r2": "R²", "mape": "MAPE"}
+RegressionScore = Literal["rmse", "mae", "r2", "mape"]  # their directions: model/scores.py
 DIGITS = 6
 
 

@@ -85,7 +85,7 @@ def package_model(
     schema = validated_schema(VALIDATION_REPORT)
     report = ValidationReport.from_json_dict(read_json(VALIDATION_REPORT, "validate"))
     model_bytes = read_bytes(MODEL, "train")
-    trained_model(config, model_bytes)  # refuse to package a model the service would refuse
+    trained_model(config, model_bytes, schema.task)  # refuse to package a model the service would refuse
     contract = build_contract(
         schema, read_parquet(TRAIN_SPLIT, "split"), report.null_fraction, config.serving
     )
@@ -94,7 +94,7 @@ def package_model(
     info = serving_metadata(
         model_version=model_hash,
         registry_version=registered_version_of_model(Path.cwd(), model_hash),
-        estimator=config.model.estimator,
+        estimator=config.model.estimator_for(schema.task),
         trusted_types=config.model.trusted_types,
         git_sha=sha,
         git_branch=branch,
@@ -127,7 +127,7 @@ def smoke_bento(config: Params, bento_tag: str, rows: int) -> tuple[float, int]:
 
     schema = validated_schema(VALIDATION_REPORT)
     model_bytes = read_bytes(MODEL, "train")
-    model = trained_model(config, model_bytes)
+    model = trained_model(config, model_bytes, schema.task)
     test = read_parquet(TEST_SPLIT, "split").head(rows)
     features = test.loc[:, list(schema.features)]
     expected = [c.item() if hasattr(c, "item") else c for c in model.predict(features)]

@@ -42,7 +42,7 @@ def run(config: Params, progress: Progress = quietly) -> str:
     train = read_parquet(TRAIN_SPLIT, "split")
     test = read_parquet(TEST_SPLIT, "split")
     model_bytes = read_bytes(MODEL, "train")
-    model = trained_model(config, model_bytes)
+    model = trained_model(config, model_bytes, schema.task)
     metrics = read_json(METRICS, "evaluate")
     positive = resolve_positive_label(schema.labels, config.data.positive_label)
     with progress(f"scoring slices of {len(test)} test rows"):

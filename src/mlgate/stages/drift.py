@@ -33,7 +33,7 @@ def run(config: Params, progress: Progress = quietly) -> str:
     reference = read_parquet(TRAIN_SPLIT, "split")
     current = read_parquet(TEST_SPLIT, "split")
     summary = check_drift(reference, current, schema, config.drift)
-    model = trained_model(config, read_bytes(MODEL, "train"))
+    model = trained_model(config, read_bytes(MODEL, "train"), schema.task)
     features = list(schema.features)
     reference = reference.assign(prediction=model.predict(reference.loc[:, features]))
     current = current.assign(prediction=model.predict(current.loc[:, features]))

@@ -33,7 +33,7 @@ def run(config: Params, progress: Progress = quietly) -> str:
     schema = validated_schema(VALIDATION_REPORT)
     train_frame = read_parquet(TRAIN_SPLIT, "split")
     test_frame = read_parquet(TEST_SPLIT, "split")
-    model = trained_model(config, read_bytes(MODEL, "train"))
+    model = trained_model(config, read_bytes(MODEL, "train"), schema.task)
     baseline = fit_baseline(train_frame, schema, config.model.baseline, config.data.seed)
     with progress(f"evaluating on {len(test_frame)} rows"):
         result = evaluate_model(

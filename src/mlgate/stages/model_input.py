@@ -10,10 +10,12 @@ if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
 
     from mlgate.config import Params
+    from mlgate.data.feature_schema import Task
 
 
-def trained_model(config: Params, data: bytes) -> Pipeline:
-    """The pipeline's model: the bytes dvc.lock recorded, naming only its family's types."""
+def trained_model(config: Params, data: bytes, task: Task) -> Pipeline:
+    """The pipeline's model: the bytes dvc.lock recorded, naming only its family's types (the
+    estimator the task resolves to)."""
     from mlgate.lockfile import recorded_md5
     from mlgate.model.persist import load_model
 
@@ -22,6 +24,6 @@ def trained_model(config: Params, data: bytes) -> Pipeline:
         origin=str(MODEL),
         expected_md5=recorded_md5(MODEL),
         recorded_in=str(LOCK),
-        estimator=config.model.estimator,
+        estimator=config.model.estimator_for(task),
         trusted_types=config.model.trusted_types,
     )

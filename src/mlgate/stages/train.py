@@ -20,7 +20,7 @@ def run(config: Params, progress: Progress = quietly) -> str:
 
     schema = validated_schema(VALIDATION_REPORT)
     frame = read_parquet(TRAIN_SPLIT, "split")
-    estimator = config.model.estimator.rpartition(".")[2]
+    estimator = config.model.estimator_for(schema.task).rpartition(".")[2]
     with progress(f"training {estimator} on {len(frame)} rows"):
         model = train_model(frame, schema, config.model)
         data = dump_model(model)
