@@ -22,7 +22,9 @@ def test_defaults_fill_optional_keys() -> None:
     params = parse_params(BASE_PARAMS)
     assert params.data.numeric is None
     assert params.model.preprocessing.numeric_imputer == "median"
-    assert params.model.baseline == "prior"
+    assert params.model.baseline == "auto"
+    assert params.model.baseline_for("classification") == "prior"
+    assert params.model.baseline_for("regression") == "mean"
 
 
 def test_params_are_frozen() -> None:

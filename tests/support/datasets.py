@@ -53,6 +53,31 @@ def make_custom_frame(rows: int = 300, seed: int = 0) -> pd.DataFrame:
     return frame
 
 
+def make_regression_frame(rows: int = 300, seed: int = 0) -> pd.DataFrame:
+    """A regression nobody here has seen: a price with a space in its name, punctuation in the
+    column names, categoricals, missing values, an id to drop and a constant column."""
+    rng = np.random.default_rng(seed)
+    area = rng.normal(120, 30, rows)
+    rooms = rng.integers(1, 7, rows)
+    district = rng.choice(["old town", "harbour", "hills"], rows)
+    premium = np.select([district == "old town", district == "hills"], [40_000, 15_000], 0)
+    price = 2_000 * area + 8_000 * rooms + premium + rng.normal(0, 15_000, rows)
+    frame = pd.DataFrame(
+        {
+            "listing id": np.arange(rows),
+            "area (m²)": area.round(1),
+            "rooms#": rooms,
+            "district/zone": district,
+            "country": "nowhere",  # constant
+            "sale price": price.round(2),
+        }
+    )
+    missing = rng.random((rows, 2)) < 0.08
+    frame.loc[missing[:, 0], "area (m²)"] = np.nan
+    frame.loc[missing[:, 1], "district/zone"] = None
+    return frame
+
+
 def params_with(**sections: dict[str, Any]) -> dict[str, Any]:
     """BASE_PARAMS with some keys of its sections replaced."""
     params = copy.deepcopy(BASE_PARAMS)

@@ -23,13 +23,21 @@ TOP_FEATURES_PLOTTED = 20
 
 @dataclass(frozen=True)
 class Evaluation:
-    """Everything the evaluate stage writes."""
+    """Everything the evaluate stage writes for a classifier."""
 
     metrics: dict[str, Any]
     confusion: list[dict[str, str]]
     roc: list[dict[str, float]]
     precision_recall: list[dict[str, float]]
     importance: dict[str, float]
+
+    def plots(self) -> dict[str, list[dict[str, Any]]]:
+        """The DVC plots' data, by file name in reports/plots/."""
+        return {
+            "confusion.json": self.confusion,
+            "roc.json": self.roc,
+            "precision_recall.json": self.precision_recall,
+        }
 
 
 def _round(value: float) -> float:
@@ -117,6 +125,13 @@ def _curves(
     return roc, pr
 
 
+# What permutation importance measures the damage with, and how the chart says it.
+IMPORTANCE_SCORING = {
+    "classification": ("neg_log_loss", "mean increase in log loss when shuffled"),
+    "regression": ("neg_root_mean_squared_error", "mean increase in RMSE when shuffled"),
+}
+
+
 def permutation_importance_by_feature(
     model: ClassifierMixin,
     test: pd.DataFrame,
@@ -125,7 +140,8 @@ def permutation_importance_by_feature(
     seed: int,
     max_rows: int | None = None,
 ) -> dict[str, float]:
-    """Mean rise in log loss when one raw feature is shuffled (model-agnostic).
+    """Mean rise in log loss (RMSE for a regressor) when one raw feature is shuffled
+    (model-agnostic).
 
     It costs features x repeats predictions over the rows, so a big test split is sampled
     (seeded) down to `max_rows`: a mean over 20k rows is already stable to a few 1e-4.
@@ -138,7 +154,7 @@ def permutation_importance_by_feature(
         model,
         test.loc[:, list(schema.features)],
         test[schema.target],
-        scoring="neg_log_loss",
+        scoring=IMPORTANCE_SCORING[schema.task][0],
         n_repeats=repeats,
         random_state=seed,
         n_jobs=1,
@@ -184,15 +200,28 @@ def evaluate_model(
 def fit_baseline(
     train: pd.DataFrame, schema: FeatureSchema, strategy: str, seed: int
 ) -> ClassifierMixin:
-    """The dummy classifier every model must beat (the gates compare against it)."""
-    from sklearn.dummy import DummyClassifier
+    """The dummy every model must beat (the gates compare against it): a DummyClassifier, or a
+    DummyRegressor for a regression (`strategy` is then mean or median)."""
+    from sklearn.dummy import DummyClassifier, DummyRegressor
 
-    baseline = DummyClassifier(strategy=strategy, random_state=seed)
+    baseline = (
+        DummyRegressor(strategy=strategy)
+        if schema.task == "regression"
+        else DummyClassifier(strategy=strategy, random_state=seed)
+    )
     baseline.fit(train.loc[:, list(schema.features)], train[schema.target])
     return baseline
 
 
-def render_importance_png(importance: dict[str, float]) -> bytes:
+def importance_rows(importance: dict[str, float]) -> list[dict[str, Any]]:
+    """reports/plots/importance.json: strongest first, ties by name (the card reads it)."""
+    ranked = sorted(importance.items(), key=lambda item: (-item[1], item[0]))
+    return [{"feature": name, "importance": value} for name, value in ranked]
+
+
+def render_importance_png(
+    importance: dict[str, float], xlabel: str = IMPORTANCE_SCORING["classification"][1]
+) -> bytes:
     """A horizontal bar chart of the strongest features, as deterministic PNG bytes."""
     import io
 
@@ -206,7 +235,7 @@ def render_importance_png(importance: dict[str, float]) -> bytes:
     values = [value for _, value in reversed(ranked)]
     figure, axes = plt.subplots(figsize=(7, 0.3 * len(names) + 1.2), dpi=100)
     axes.barh(names, values, color="#3b7dd8")
-    axes.set_xlabel("mean increase in log loss when shuffled")
+    axes.set_xlabel(xlabel)
     axes.set_title("Permutation feature importance (test split)")
     figure.tight_layout()
     buffer = io.BytesIO()
