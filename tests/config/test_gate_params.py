@@ -35,7 +35,7 @@ def test_gates_accept_absolute_and_percentage_tolerances() -> None:
         ),
         (
             {"baseline_margin": {"accuracy": -1}},
-            r"gates\.baseline_margin: a margin cannot be negative: accuracy",
+            r"gates\.baseline_margin\.accuracy\.amount: Input should be greater than or equal to 0",
         ),
         ({"minimum": {"accuracy": 0.9}}, r"gates\.minimum: unknown key"),
         ([0.9], r"gates: Input should be a valid dictionary"),

@@ -73,3 +73,11 @@ def test_set_param_values_read_back_as_written(value: object) -> None:
     parsed = OverridesParser.create().parse_overrides([f"key={hydra_value(value)}"])[0]
     assert parsed.value() == value
     assert type(parsed.value()) is type(value)
+
+
+def test_auto_ranks_a_regression_by_rmse_and_a_named_score_must_be_the_tasks() -> None:
+    plan = _plan(with_sweep(), task="regression")
+    assert (plan.metric, plan.direction) == ("rmse", "lower")
+    assert _plan(with_sweep()).metric == "roc_auc"  # a classification's auto
+    with pytest.raises(ConfigError, match=r"sweep\.metric: f1 is not a regression score"):
+        _plan(with_sweep(metric="f1"), task="regression")

@@ -28,7 +28,7 @@ def test_combinations_vary_the_first_key_slowest() -> None:
         {"model.params.max_depth": 8, "model.params.n_estimators": 50},
         {"model.params.max_depth": 8, "model.params.n_estimators": 100},
     ]
-    assert (sweep.jobs, sweep.metric) == (1, "roc_auc")
+    assert (sweep.jobs, sweep.metric) == (1, "auto")
 
 
 def test_sweep_section_is_optional() -> None:
@@ -55,7 +55,7 @@ def test_sweep_section_is_optional() -> None:
         (
             {"grid": GRID, "metric": "auc"},
             r"sweep\.metric: Input should be 'accuracy', 'precision', 'recall', 'f1', "
-            r"'roc_auc' or 'log_loss' \(got 'auc'\)",
+            r"'roc_auc', 'log_loss', 'rmse', 'mae', 'r2', 'mape' or 'auto' \(got 'auc'\)",
         ),
         ({"grid": GRID, "jobs": 0}, r"sweep\.jobs: Input should be greater than or equal to 1"),
         ({"grid": {}}, r"sweep\.grid: Dictionary should have at least 1 item"),

@@ -228,3 +228,51 @@ def test_base_worst_slice_gate_judges_with_the_workspace_slices() -> None:
     )
     assert not verdict.passed
     assert verdict.failures[0].kind == "worst_slice"
+
+
+def test_gates_on_the_other_tasks_scores_are_set_aside_and_listed() -> None:
+    gates = parse_gates(
+        {
+            "thresholds": {"accuracy": 0.9},
+            "max_regression": {"roc_auc": "1%", "rmse": "5%"},
+            "baseline_margin": {"rmse": "10%"},
+        },
+        "p",
+    )
+    verdict = check_gates(
+        [
+            MetricChange("model.rmse", 10.0, 10.4),
+            MetricChange("baseline.rmse", None, 12.0),
+            MetricChange("model.r2", 0.6, 0.58),
+        ],
+        gates,
+        "test",
+    )
+    assert verdict.task == "regression"
+    assert [(r.kind, r.score, r.status) for r in verdict.results] == [
+        ("max_regression", "rmse", "passed"),  # a 4% rise, 5% allowed
+        ("baseline_margin", "rmse", "passed"),  # 10.4 <= 12 - 1.2
+    ]
+    assert verdict.not_applicable == ("accuracy", "roc_auc")
+    assert verdict.not_applicable_note() == (
+        "Not applied (not regression scores): accuracy, ROC AUC."
+    )
+
+
+@pytest.mark.parametrize(("model", "status"), [(10.8, "passed"), (10.9, "failed")])
+def test_a_relative_margin_is_a_share_of_the_baseline(model: float, status: str) -> None:
+    verdict = check_gates(
+        [MetricChange("model.rmse", None, model), MetricChange("baseline.rmse", None, 12.0)],
+        parse_gates({"baseline_margin": {"rmse": "10%"}}, "p"),
+        "test",
+    )
+    assert verdict.results[0].status == status
+    assert verdict.results[0].requirement == "≤ baseline − 10% of it"
+
+
+def test_without_scores_every_gate_applies_and_fails_on_its_missing_metric() -> None:
+    verdict = check_gates([], parse_gates({"thresholds": {"accuracy": 0.9, "r2": 0.5}}, "p"), "t")
+    assert [(r.score, r.detail) for r in verdict.results] == [
+        ("accuracy", "metric missing"),
+        ("r2", "metric missing"),
+    ]

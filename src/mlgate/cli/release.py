@@ -94,7 +94,7 @@ def show(
 def _print_view(view: RegistryView) -> None:
     from rich.table import Table
 
-    from mlgate.registry.show import KEY_METRICS
+    from mlgate.registry.show import key_metrics
 
     terminal = console()
     terminal.width = max(terminal.width, 120)  # one row per version, even in a narrow CI log
@@ -108,14 +108,15 @@ def _print_view(view: RegistryView) -> None:
         )
         return
     table = Table()
-    for column in ("version", "stages", "model md5", *KEY_METRICS, "commit", "registered"):
+    columns = key_metrics(view.versions)
+    for column in ("version", "stages", "model md5", *columns, "commit", "registered"):
         table.add_column(column)
     for row in view.versions:
         table.add_row(
             row.version,
             ", ".join(row.stages) or "-",
             (row.model_hash or "?")[:8],
-            *(f"{row.metrics[m]:.4f}" if m in row.metrics else "-" for m in KEY_METRICS),
+            *(f"{row.metrics[m]:.4f}" if m in row.metrics else "-" for m in columns),
             row.commit[:7],
             row.registered_at[:19],
         )

@@ -103,6 +103,8 @@ def gate(
         )
     terminal.print(table)
     terminal.print(f"gates from {verdict.source.replace('`', '')}")
+    if verdict.not_applicable_note():
+        terminal.print(escape(verdict.not_applicable_note()))
     if not verdict.results:
         terminal.print("[yellow]no gates configured[/]: add a `gates:` section to params.yaml")
     elif verdict.passed:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from mlgate.config.strict_model import FiniteFloat, StrictModel
 from mlgate.model.scores import ScoreName, direction_of
@@ -15,7 +15,8 @@ _PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
 
 
 class Tolerance(StrictModel):
-    """How far a score may move in its bad direction: an absolute amount or a share of the base."""
+    """An amount of a score, absolute or a share of a reference value: how far a score may move
+    for the worse against the base, or how far it must beat the baseline by."""
 
     amount: float = Field(ge=0.0, allow_inf_nan=False)
     relative: bool = False
@@ -79,20 +80,14 @@ class GatesConfig(StrictModel):
     max_regression: dict[ScoreName, Tolerance] = Field(
         default_factory=dict, description="largest allowed move for the worse vs the base"
     )
-    baseline_margin: dict[ScoreName, FiniteFloat] = Field(
-        default_factory=dict, description="how far the model must beat the dummy baseline"
+    baseline_margin: dict[ScoreName, Tolerance] = Field(
+        default_factory=dict,
+        description="how far the model must beat the dummy baseline: a number, or 'N%' of the "
+        "baseline's value (scale-free, e.g. an RMSE at least 10% under the mean predictor's)",
     )
     worst_slice: WorstSliceGate | None = Field(
         default=None, description="limit on the worst ranked slice (reports/slices.json); off: null"
     )
-
-    @field_validator("baseline_margin")
-    @classmethod
-    def _margins_are_not_negative(cls, value: dict[str, float]) -> dict[str, float]:
-        negative = sorted(name for name, margin in value.items() if margin < 0)
-        if negative:
-            raise ValueError(f"a margin cannot be negative: {', '.join(negative)}")
-        return value
 
 
 class ReviewConfig(StrictModel):

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, Field, field_validator
 
 from mlgate.config.strict_model import StrictModel
-from mlgate.model.scores import ScoreName
+from mlgate.model.scores import ScoreChoice
 
 MAX_SWEEP_EXPERIMENTS = 64
 _PARAM_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*$")
@@ -59,7 +59,10 @@ class SweepConfig(StrictModel):
         Annotated[list[Any], Field(min_length=1), AfterValidator(_grid_values)],
     ] = Field(min_length=1, description="params.yaml key → the values to try")
     jobs: int = Field(default=1, ge=1, le=64, description="experiments run at the same time")
-    metric: ScoreName = Field(default="roc_auc", description="the score that ranks experiments")
+    metric: ScoreChoice = Field(
+        default="auto",
+        description="the score that ranks experiments; auto: roc_auc or rmse, by the task",
+    )
 
     @field_validator("grid")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,9 +20,12 @@ from mlgate.experiments.render import (
     print_plan,
 )
 from mlgate.experiments.run import check_branch_name, run_sweep
+from mlgate.layout import VALIDATION_REPORT
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from mlgate.model.scores import TaskName
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,25 @@ def load_plan(root: Path, params: Path, jobs: int | None) -> SweepPlan:
         pipeline = yaml.safe_load(pipeline_file.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
         raise ConfigError(f"{pipeline_file}: not found (run from the project root)") from None
-    return plan_sweep(raw, config.sweep, stage_params(pipeline), jobs=jobs, origin=str(params))
+    return plan_sweep(
+        raw,
+        config.sweep,
+        stage_params(pipeline),
+        jobs=jobs,
+        origin=str(params),
+        task=workspace_task(root),
+    )
+
+
+def workspace_task(root: Path) -> TaskName:
+    """The task the workspace's data is (what `sweep.metric: auto` ranks by): the validation
+    report's, or the rule's default before the pipeline has run."""
+    report = root / VALIDATION_REPORT
+    try:
+        task = json.loads(report.read_text(encoding="utf-8"))["schema"]["task"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return "classification"
+    return "regression" if task == "regression" else "classification"
 
 
 def sweep_command(options: SweepOptions, out: Console, err: Console) -> int:

@@ -16,7 +16,7 @@ from typing import Any
 from mlgate.config import SweepConfig, parse_params
 from mlgate.errors import ConfigError
 from mlgate.layout import PARAMS
-from mlgate.model.scores import SCORE_DIRECTIONS, Direction
+from mlgate.model.scores import SCORE_DIRECTIONS, Direction, TaskName, resolve_score
 
 PARAMS_FILE = PARAMS.as_posix()  # the file `dvc exp run -S key=value` edits
 
@@ -110,6 +110,7 @@ def plan_sweep(
     jobs: int | None = None,
     prefix: str | None = None,
     origin: str = PARAMS_FILE,
+    task: TaskName = "classification",
 ) -> SweepPlan:
     """The experiments of the grid, each checked as the params.yaml it will run with.
 
@@ -136,9 +137,13 @@ def plan_sweep(
                 f"{origin}: sweep.grid: {describe_values(values)} gives invalid params: {problem}"
             ) from None
         experiments.append(PlannedExperiment(f"{prefix}-{number}", values))
+    try:
+        metric = resolve_score(sweep.metric, task)
+    except ValueError as exc:
+        raise ConfigError(f"{origin}: sweep.metric: {exc}") from None
     return SweepPlan(
         experiments=tuple(experiments),
-        metric=sweep.metric,
-        direction=SCORE_DIRECTIONS[sweep.metric],
+        metric=metric,
+        direction=SCORE_DIRECTIONS[metric],
         jobs=jobs or sweep.jobs,
     )

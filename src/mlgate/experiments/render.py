@@ -12,13 +12,17 @@ from typing import TYPE_CHECKING, Any
 from mlgate.experiments.plan import SweepPlan, describe_values
 from mlgate.experiments.ranking import SweepOutcome, is_baseline
 from mlgate.experiments.results import ExperimentResult
-from mlgate.model.scores import SCORE_LABELS
+from mlgate.model.scores import SCORE_LABELS, task_of_score
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-# The table's scores besides the ranking metric (precision and recall are in F1 and in --json)
-TABLE_SCORES = ("accuracy", "f1", "roc_auc", "log_loss")
+# The table's scores besides the ranking metric, by task (precision and recall are in F1, and
+# every score is in --json)
+TABLE_SCORES = {
+    "classification": ("accuracy", "f1", "roc_auc", "log_loss"),
+    "regression": ("rmse", "mae", "r2"),
+}
 
 
 def _headers(keys: Sequence[str]) -> list[str]:
@@ -56,7 +60,8 @@ def print_outcome(outcome: SweepOutcome, console: Console) -> None:
 
     plan = outcome.plan
     keys = list(plan.experiments[0].values)
-    scores = [plan.metric, *(name for name in TABLE_SCORES if name != plan.metric)]
+    others = TABLE_SCORES[task_of_score(plan.metric) or "classification"]
+    scores = [plan.metric, *(name for name in others if name != plan.metric)]
     arrow = "▲" if plan.direction == "higher" else "▼"
     table = Table(
         title=f"sweep ranked by {SCORE_LABELS[plan.metric]} ({plan.direction} is better)",

@@ -27,7 +27,7 @@ ScoreName = Literal[
     "accuracy", "precision", "recall", "f1", "roc_auc", "log_loss", "rmse", "mae", "r2", "mape"
 ]
 # A setting that names a score, or `auto`: the task's default (DEFAULT_SCORE).
-ScoreChoice = ScoreName | Literal["auto"]
+ScoreChoice = Literal[ScoreName, "auto"]
 
 SCORE_LABELS: dict[str, str] = {
     "accuracy": "accuracy",

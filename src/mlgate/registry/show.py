@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +16,19 @@ from mlgate.registry.versions import ModelHashes
 from mlgate.vcs import git
 
 METRICS_FILE = METRICS.as_posix()
-KEY_METRICS = ("accuracy", "f1", "roc_auc")  # the table's columns; --json has every score
+# The table's columns, by the task the scores are of; --json has every score.
+KEY_METRICS: dict[str, tuple[str, ...]] = {
+    "classification": ("accuracy", "f1", "roc_auc"),
+    "regression": ("rmse", "mae", "r2"),
+}
+
+
+def key_metrics(rows: Sequence[VersionRow]) -> tuple[str, ...]:
+    """The columns for these versions: a regression's once any version holds its scores."""
+    from mlgate.model.scores import task_of_score
+
+    tasks = {task_of_score(name) for row in rows for name in row.metrics}
+    return KEY_METRICS["regression" if "regression" in tasks else "classification"]
 
 
 @dataclass(frozen=True)

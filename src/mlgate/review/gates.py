@@ -6,12 +6,12 @@ log loss.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from mlgate.config import GatesConfig, Tolerance, WorstSliceGate
-from mlgate.model.scores import Direction, direction_of
+from mlgate.model.scores import SCORE_LABELS, Direction, TaskName, direction_of, task_of_score
 from mlgate.review.changes import MetricChange
 
 if TYPE_CHECKING:
@@ -63,10 +63,20 @@ class GateResult:
 
 @dataclass(frozen=True)
 class GateVerdict:
-    """Every gate's result and where the gates were read from."""
+    """Every gate's result and where the gates were read from; gates on the other task's scores
+    (`not_applicable`, e.g. accuracy for a regression) are listed, not applied."""
 
     results: tuple[GateResult, ...]
     source: str
+    task: TaskName | None = None
+    not_applicable: tuple[str, ...] = ()
+
+    def not_applicable_note(self) -> str:
+        """One line for the review, or "" when every gate applies."""
+        if not self.not_applicable or self.task is None:
+            return ""
+        names = ", ".join(SCORE_LABELS.get(name, name) for name in self.not_applicable)
+        return f"Not applied (not {self.task} scores): {names}."
 
     @property
     def passed(self) -> bool:
@@ -85,6 +95,8 @@ class GateVerdict:
             "gates_from": self.source,
             "failed": len(self.failures),
             "total": len(self.results),
+            "task": self.task,
+            "not_applicable": list(self.not_applicable),
             "gates": [result.to_json_dict() for result in self.results],
         }
 
@@ -140,15 +152,17 @@ def _regression(
     )
 
 
-def _margin(score: str, margin: float, baseline: float | None, value: float | None) -> GateResult:
+def _margin(
+    score: str, margin: Tolerance, baseline: float | None, value: float | None
+) -> GateResult:
     higher = _higher_is_better(score)
-    requirement = f"baseline {'+' if higher else '−'} {margin:g}"
-    requirement = f"{'≥' if higher else '≤'} {requirement}"
+    amount = f"{margin.describe()} of it" if margin.relative else margin.describe()
+    requirement = f"{'≥' if higher else '≤'} baseline {'+' if higher else '−'} {amount}"
     if value is None or baseline is None:
         missing = "metric missing" if value is None else "baseline metric missing"
         return GateResult("baseline_margin", score, requirement, value, baseline, "failed", missing)
     achieved = value - baseline if higher else baseline - value
-    ok = achieved >= margin - SLACK
+    ok = achieved >= margin.allowed(baseline) - SLACK
     return GateResult(
         "baseline_margin",
         score,
@@ -191,25 +205,54 @@ def check_gates(
     slices: SliceReport | None = None,
 ) -> GateVerdict:
     """Apply every configured gate to the model's scores (`model.<score>` in the metrics) and,
-    when `worst_slice` is on, to the worst ranked slice in `slices` (reports/slices.json)."""
+    when `worst_slice` is on, to the worst ranked slice in `slices` (reports/slices.json).
+
+    One params.yaml serves either task, so gates on the other task's scores are set aside (and
+    listed); with no scores to tell the task by, every gate applies, and fails on its missing
+    metric."""
     by_name = {metric.name: metric for metric in metrics}
+    task = evaluated_task(metrics)
 
     def head(name: str) -> float | None:
         metric = by_name.get(name)
         return None if metric is None else metric.head
 
+    def applies(score: str) -> bool:
+        return task is None or task_of_score(score) == task
+
     results: list[GateResult] = []
     for score, limit in gates.thresholds.items():
-        results.append(_threshold(score, limit, head(f"model.{score}")))
+        if applies(score):
+            results.append(_threshold(score, limit, head(f"model.{score}")))
     for score, tolerance in gates.max_regression.items():
-        metric = by_name.get(f"model.{score}")
-        base = None if metric is None else metric.base
-        results.append(_regression(score, tolerance, base, head(f"model.{score}")))
+        if applies(score):
+            metric = by_name.get(f"model.{score}")
+            base = None if metric is None else metric.base
+            results.append(_regression(score, tolerance, base, head(f"model.{score}")))
     for score, margin in gates.baseline_margin.items():
-        results.append(_margin(score, margin, head(f"baseline.{score}"), head(f"model.{score}")))
-    if gates.worst_slice is not None:
+        if applies(score):
+            model, baseline = head(f"model.{score}"), head(f"baseline.{score}")
+            results.append(_margin(score, margin, baseline, model))
+    if gates.worst_slice is not None and applies(gates.worst_slice.metric):
         results.append(_worst_slice(gates.worst_slice, slices))
-    return GateVerdict(tuple(results), source)
+    return GateVerdict(tuple(results), source, task, _set_aside(gates, applies))
+
+
+def evaluated_task(metrics: Sequence[MetricChange]) -> TaskName | None:
+    """The task whose scores the PR's metrics hold (None: none, or both)."""
+    tasks = {
+        task_of_score(metric.name.removeprefix("model."))
+        for metric in metrics
+        if metric.name.startswith("model.") and metric.head is not None
+    } - {None}
+    return next(iter(tasks)) if len(tasks) == 1 else None  # type: ignore[return-value]
+
+
+def _set_aside(gates: GatesConfig, applies: Callable[[str], bool]) -> tuple[str, ...]:
+    named = [*gates.thresholds, *gates.max_regression, *gates.baseline_margin]
+    if gates.worst_slice is not None:
+        named.append(gates.worst_slice.metric)
+    return tuple(dict.fromkeys(name for name in named if not applies(name)))
 
 
 def judge(

@@ -145,8 +145,9 @@ def metrics_section(comparison: Comparison, verdict: GateVerdict) -> str:
 
 
 def gate_section(verdict: GateVerdict) -> str:
+    note = verdict.not_applicable_note()
     if not verdict.results:
-        return ""
+        return f"### Quality gate\n\n{note}" if note else ""
     rows = [
         [
             KIND_LABELS[result.kind],
@@ -160,7 +161,7 @@ def gate_section(verdict: GateVerdict) -> str:
     return "\n\n".join(
         [
             "### Quality gate",
-            f"Gates read from {verdict.source}.",
+            f"Gates read from {verdict.source}." + (f" {note}" if note else ""),
             _table(
                 ["gate", "metric", "requirement", "result", "detail"],
                 [":--", ":--", ":--", ":--", ":--"],
