@@ -103,10 +103,16 @@ class RawDataSummary:
 
 @dataclass(frozen=True)
 class PlotData:
-    """The evaluate stage's curves at one revision."""
+    """The evaluate stage's plot data at one revision: a classifier's curves and confusion, or
+    a regressor's predictions."""
 
-    roc: tuple[tuple[float, float], ...]  # (false positive rate, true positive rate)
-    confusion: tuple[tuple[str, str], ...]  # (actual, predicted) per test row
+    roc: tuple[tuple[float, float], ...] = ()  # (false positive rate, true positive rate)
+    confusion: tuple[tuple[str, str], ...] = ()  # (actual, predicted) per test row
+    predicted: tuple[tuple[float, float], ...] = ()  # a regression's (actual, predicted)
+
+    @property
+    def is_regression(self) -> bool:
+        return bool(self.predicted)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -194,10 +195,15 @@ def collect_raw_data(
     )
 
 
-def _plot_data(sources: Mapping[str, Any], roc: str, confusion: str) -> PlotData | None:
+def _plot_data(sources: Mapping[str, Any], targets: PlotTargets) -> PlotData | None:
+    """A classifier's ROC points and confusion pairs, or a regressor's predictions."""
     try:
-        roc_rows = sources[roc]["data"]
-        confusion_rows = sources[confusion]["data"]
+        if "data" in sources.get(targets.predicted, {}):
+            rows = sources[targets.predicted]["data"]
+            pairs = tuple((float(row["actual"]), float(row["predicted"])) for row in rows)
+            return PlotData(predicted=pairs)
+        roc_rows = sources[targets.roc]["data"]
+        confusion_rows = sources[targets.confusion]["data"]
         return PlotData(
             tuple((float(row["fpr"]), float(row["tpr"])) for row in roc_rows),
             tuple((str(row["actual"]), str(row["predicted"])) for row in confusion_rows),
@@ -206,16 +212,26 @@ def _plot_data(sources: Mapping[str, Any], roc: str, confusion: str) -> PlotData
         return None
 
 
+@dataclass(frozen=True)
+class PlotTargets:
+    """The plot files the review reads, as dvc.yaml names them."""
+
+    roc: str
+    confusion: str
+    predicted: str
+
+
 def collect_plots(
-    repo: Repo, base: Revision, roc: str, confusion: str
+    repo: Repo, base: Revision, targets: PlotTargets
 ) -> tuple[PlotData | None, PlotData | None]:
-    """ROC points and confusion pairs at both revisions (`dvc plots diff`'s data)."""
+    """Both revisions' plot data (`dvc plots diff`'s): a revision holds one task's files."""
+    paths = [targets.roc, targets.confusion, targets.predicted]
     with translated_errors(f"read plots at {base.name}"):
-        shown = repo.plots.show(revs=[base.sha, WORKSPACE], targets=[roc, confusion])
+        shown = repo.plots.show(revs=[base.sha, WORKSPACE], targets=paths)
     sides = []
     for rev in (base.sha, WORKSPACE):
         sources = shown.get(rev, {}).get("sources", {}).get("data", {})
-        sides.append(_plot_data(sources, roc, confusion))
+        sides.append(_plot_data(sources, targets))
     return sides[0], sides[1]
 
 
@@ -227,8 +243,7 @@ def collect_comparison(
     *,
     metrics_file: str,
     validation_report: str,
-    roc_plot: str,
-    confusion_plot: str,
+    plots: PlotTargets,
     skip_metrics: tuple[str, ...] = (),
 ) -> Comparison:
     """Everything the review shows, gathered in one pass over the repository."""
@@ -240,5 +255,5 @@ def collect_comparison(
         params=collect_params(repo, base),
         data=collect_data(repo, base),
         raw_data=collect_raw_data(repo, base, validation_report),
-        plots=collect_plots(repo, base, roc_plot, confusion_plot),
+        plots=collect_plots(repo, base, plots),
     )

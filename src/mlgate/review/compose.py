@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from mlgate.layout import (
     CONFUSION_PLOT,
+    PREDICTED_PLOT,
     DRIFT_SUMMARY,
     METRICS,
     ROC_PLOT,
@@ -52,7 +53,9 @@ def write_review(
     from mlgate.review.card_section import card_section, card_url
     from mlgate.review.collect import collect_comparison
     from mlgate.review.drift_section import drift_section
+    from mlgate.review.collect import PlotTargets
     from mlgate.review.plots import render_confusion_png, render_roc_png
+    from mlgate.review.regression_plots import render_predicted_png, render_residuals_png
     from mlgate.review.render import PlotLinks, render_review
 
     comparison = collect_comparison(
@@ -62,8 +65,11 @@ def write_review(
         subject.dirty,
         metrics_file=METRICS.as_posix(),
         validation_report=VALIDATION_REPORT.as_posix(),
-        roc_plot=ROC_PLOT.as_posix(),
-        confusion_plot=CONFUSION_PLOT.as_posix(),
+        plots=PlotTargets(
+            roc=ROC_PLOT.as_posix(),
+            confusion=CONFUSION_PLOT.as_posix(),
+            predicted=PREDICTED_PLOT.as_posix(),
+        ),
         skip_metrics=(DRIFT_SUMMARY.as_posix(),),
     )
     verdict = judge_workspace(subject, comparison.metrics, config, params, gates_from)
@@ -75,13 +81,21 @@ def write_review(
     links = PlotLinks(artifact_url=artifact_url(os.environ))
     base_plots, head_plots = comparison.plots
     if head_plots is not None:
-        files[folder / "confusion.png"] = render_confusion_png(base_plots, head_plots)
-        files[folder / "roc.png"] = render_roc_png(base_plots, head_plots)
-        links = PlotLinks(
-            confusion_png=f"{out.stem}/confusion.png",
-            roc_png=f"{out.stem}/roc.png",
-            artifact_url=links.artifact_url,
-        )
+        if base_plots is not None and base_plots.is_regression != head_plots.is_regression:
+            base_plots = None  # the base was the other task
+        if head_plots.is_regression:
+            pictures = {
+                "predicted.png": render_predicted_png(base_plots, head_plots),
+                "residuals.png": render_residuals_png(base_plots, head_plots),
+            }
+        else:
+            pictures = {
+                "confusion.png": render_confusion_png(base_plots, head_plots),
+                "roc.png": render_roc_png(base_plots, head_plots),
+            }
+        files.update({folder / name: png for name, png in pictures.items()})
+        left, right = (f"{out.stem}/{name}" for name in pictures)
+        links = PlotLinks(left_png=left, right_png=right, artifact_url=links.artifact_url)
     drift = drift_section(
         json_at_base(subject, DRIFT_SUMMARY),
         json_in_workspace(DRIFT_SUMMARY),

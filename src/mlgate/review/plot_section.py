@@ -10,22 +10,65 @@ from mlgate.markdown import inert_text as _text
 from mlgate.markdown import table as _table
 from mlgate.review.changes import Comparison
 from mlgate.review.plots import confusion_matrix, mermaid_roc, shared_labels
+from mlgate.review.regression_plots import error_by_range, mermaid_error_by_range, shared_edges
 
 PlotsMode = Literal["images", "mermaid", "artifact"]
 
 
 @dataclass(frozen=True)
 class PlotLinks:
-    """Where the rendered pictures are, relative to the markdown file, and the run's artifacts."""
+    """Where the rendered pictures are, relative to the markdown file, and the run's artifacts:
+    a classifier's confusion matrix and ROC curve, or a regressor's predicted-vs-actual and
+    residuals."""
 
-    confusion_png: str | None = None
-    roc_png: str | None = None
+    left_png: str | None = None
+    right_png: str | None = None
     artifact_url: str | None = None
+
+
+# What each task's two pictures show: alt texts, and the caption (`side`: which side is which).
+PICTURES = {
+    "classification": (
+        ("confusion matrix", "ROC curve"),
+        "Confusion matrix, {side}; ROC curve, base in grey and PR in blue.",
+    ),
+    "regression": (
+        ("predicted vs actual", "residuals"),
+        "Predicted vs actual and the residuals' distribution: base in grey, PR in blue.",
+    ),
+}
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.4g}"
+
+
+def _error_table(comparison: Comparison) -> str:
+    """Mean absolute error per quartile of the true value: where a regressor got better or worse."""
+    base, head = comparison.plots
+    assert head is not None
+    edges = shared_edges(base, head)
+    after = error_by_range(head, edges)
+    before = error_by_range(base, edges) if base is not None and base.is_regression else None
+    rows = []
+    for index, now in enumerate(after):
+        cells = [f"{_fmt(now.low)} – {_fmt(now.high)}", str(now.rows)]
+        if before is not None:
+            cells += [_fmt(before[index].mae), _fmt(now.mae)]
+        else:
+            cells.append(_fmt(now.mae))
+        rows.append(cells)
+    header = ["actual value", "rows (PR)"]
+    header += ["MAE base", "MAE PR"] if before is not None else ["MAE"]
+    caption = "Mean absolute error by range of the actual value (quartiles of the PR's test rows):"
+    return caption + "\n\n" + _table(header, [":--", *("--:" for _ in header[1:])], rows)
 
 
 def _confusion_table(comparison: Comparison) -> str:
     base, head = comparison.plots
     assert head is not None
+    if base is not None and base.is_regression:
+        base = None
     labels = shared_labels(base, head)
     after = confusion_matrix(head.confusion, labels)
     before = confusion_matrix(base.confusion, labels) if base is not None else None
@@ -53,20 +96,27 @@ def plots_section(comparison: Comparison, mode: PlotsMode, links: PlotLinks) -> 
     base, head = comparison.plots
     if head is None:
         return ""
+    regression = head.is_regression
+    if base is not None and base.is_regression != regression:
+        base = None  # the base was the other task: nothing to draw it against
+    (left_alt, right_alt), caption = PICTURES["regression" if regression else "classification"]
     parts = ["### Plots"]
-    if mode == "images" and links.confusion_png and links.roc_png:
+    if mode == "images" and links.left_png and links.right_png:
         side = "base (left) and PR (right)" if base is not None else "PR"
-        parts.append(f"Confusion matrix, {side}; ROC curve, base in grey and PR in blue.")
-        parts.append(f"![confusion matrix]({links.confusion_png}) ![ROC curve]({links.roc_png})")
+        parts.append(caption.format(side=side))
+        parts.append(f"![{left_alt}]({links.left_png}) ![{right_alt}]({links.right_png})")
     else:
         if mode == "mermaid":
             legend = "grey: base, blue: PR" if base is not None else "PR"
-            parts.append(f"ROC curve ({legend}):\n\n{mermaid_roc(base, head)}")
+            chart = mermaid_error_by_range(base, head) if regression else mermaid_roc(base, head)
+            parts.append(f"{'Error by range' if regression else 'ROC curve'} ({legend}):\n\n{chart}")
         else:
             if links.artifact_url:
                 where = f"in [this run's artifacts]({links.artifact_url}) (`model-review`)"
             else:
                 where = "saved beside the report where it ran (not attached here)"
-            parts.append(f"ROC and confusion-matrix images are {where}.")
-        parts.append(_confusion_table(comparison))
+            parts.append(f"The {left_alt} and {right_alt} images are {where}.")
+    table = _error_table(comparison) if regression else _confusion_table(comparison)
+    if mode != "images" or not (links.left_png and links.right_png) or regression:
+        parts.append(table)
     return "\n\n".join(parts)
