@@ -53,6 +53,31 @@ def make_custom_frame(rows: int = 300, seed: int = 0) -> pd.DataFrame:
     return frame
 
 
+def make_binary_frame(rows: int = 300, seed: int = 0) -> pd.DataFrame:
+    """A churn-like binary task: string labels, a target with a space and a question mark,
+    categoricals, missing values, an id to drop and a constant column."""
+    rng = np.random.default_rng(seed)
+    tenure = rng.integers(1, 72, rows)
+    charges = rng.normal(70, 20, rows)
+    contract = rng.choice(["month-to-month", "one year", "two year"], rows)
+    risk = -0.04 * tenure + 0.02 * charges + (contract == "month-to-month") * 1.5
+    churned = risk + rng.normal(0, 0.7, rows) > np.median(risk)
+    frame = pd.DataFrame(
+        {
+            "customer id": [f"C-{i:05d}" for i in range(rows)],
+            "tenure (months)": tenure,
+            "monthly charges, $": charges.round(2),
+            "contract type": contract,
+            "plan": "standard",  # constant
+            "will churn?": np.where(churned, "churned", "stayed"),
+        }
+    )
+    missing = rng.random((rows, 2)) < 0.08
+    frame.loc[missing[:, 0], "monthly charges, $"] = np.nan
+    frame.loc[missing[:, 1], "contract type"] = None
+    return frame
+
+
 def make_regression_frame(rows: int = 300, seed: int = 0) -> pd.DataFrame:
     """A regression nobody here has seen: a price with a space in its name, punctuation in the
     column names, categoricals, missing values, an id to drop and a constant column."""

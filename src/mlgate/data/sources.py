@@ -13,7 +13,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 SKLEARN_PREFIX = "sklearn:"
-SKLEARN_DATASETS = ("breast_cancer", "iris", "wine")
+# Shipped inside scikit-learn (offline): three classifications and a regression (diabetes:
+# disease progression after a year, in its original units).
+SKLEARN_DATASETS = ("breast_cancer", "iris", "wine", "diabetes")
+_LOADER_OPTIONS = {"diabetes": {"scaled": False}}
 READABLE_SUFFIXES = (".csv", ".parquet", ".pq", ".csv.gz", ".tsv")
 # Where data may come from: a local path or one of these URL schemes. Not fsspec's others
 # (`memory://`, `ftp://`, chained `zip::`/`simplecache::` URLs): each is code and a network
@@ -83,7 +86,7 @@ def _load_sklearn(name: str) -> pd.DataFrame:
             f"(expected one of: {', '.join('sklearn:' + n for n in SKLEARN_DATASETS)})"
         )
     loader = getattr(datasets, f"load_{name}")
-    frame: pd.DataFrame = loader(as_frame=True).frame
+    frame: pd.DataFrame = loader(as_frame=True, **_LOADER_OPTIONS.get(name, {})).frame
     return frame.copy()
 
 
