@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from tests.support.cli import record_model_hash, run
+from tests.support.cli import assert_clean_failure, record_model_hash, run
 from tests.support.datasets import make_binary_frame, make_custom_frame, make_regression_frame
 from tests.support.paths import REPO_ROOT
 
@@ -81,3 +81,78 @@ def test_a_forkers_data_goes_green_through_every_stage(
     assert slices["slices"], "auto bins and categoricals give slices on any data"
     drift = json.loads((tmp_path / "reports" / "drift.json").read_text())
     assert drift["drifted"] is False  # a random split of one file
+
+
+# ------------------------------------------------------------------ bad input, one line each
+
+
+@pytest.fixture
+def houses(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The regression data, ingested, with the forker's params."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data" / "external").mkdir(parents=True)
+    make_regression_frame().to_csv(tmp_path / "data" / "external" / "mine.csv", index=False)
+    write_data(tmp_path)
+    code, _, err = run("ingest")
+    assert code == 0, err
+    return tmp_path
+
+
+def write_data(folder: Path, **data: object) -> None:
+    params = forkers_params("data/external/mine.csv", "sale price", ["listing id"])
+    params["data"].update(data)
+    (folder / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+
+
+def written(folder: Path) -> set[str]:
+    return {
+        str(path.relative_to(folder))
+        for path in folder.rglob("*")
+        if path.is_file() and "external" not in path.parts and path.name != "params.yaml"
+    }
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"target": "price"}, "data.target: column(s) 'price' not in the data"),
+        ({"drop": ["listing id", "agent"]}, "data.drop: column(s) 'agent' not in the data"),
+        (
+            {"target": "district/zone", "task": "regression"},
+            "data.task: regression needs a numeric target; 'district/zone' holds values that are not numbers",
+        ),
+    ],
+)
+def test_bad_data_settings_are_one_line_and_write_nothing(
+    houses: Path, data: dict, message: str
+) -> None:
+    write_data(houses, **data)
+    code, _, err = run("validate")
+    assert_clean_failure(code, err, message)
+    assert written(houses) == {"data/raw/data.parquet"}
+
+
+def test_a_regression_target_with_text_in_it_is_named(houses: Path) -> None:
+    frame = make_regression_frame().astype({"sale price": object})
+    frame.loc[3, "sale price"] = "call us"
+    frame.to_csv(houses / "data" / "external" / "mine.csv", index=False)
+    write_data(houses, task="regression")
+    assert run("ingest")[0] == 0
+    code, _, err = run("validate")
+    assert_clean_failure(
+        code, err, "data.task: regression needs a numeric target; 'sale price' holds values that"
+    )
+    assert "(e.g. 'call us')" in err
+    assert written(houses) == {"data/raw/data.parquet"}
+
+
+def test_auto_names_stray_text_in_a_numeric_target(houses: Path) -> None:
+    frame = make_regression_frame().astype({"sale price": object})
+    frame.loc[3, "sale price"] = "call us"
+    frame.to_csv(houses / "data" / "external" / "mine.csv", index=False)
+    assert run("ingest")[0] == 0
+    code, _, err = run("validate")
+    assert_clean_failure(
+        code, err, "data.target: 'sale price' is numbers but for a few values (e.g. 'call us')"
+    )
+    assert written(houses) == {"data/raw/data.parquet"}

@@ -43,3 +43,17 @@ def test_regression_of_a_text_target_is_one_line_naming_the_setting_and_values()
     assert "\n" not in message
     assert message.startswith("data.task: regression needs a numeric target; 'price band'")
     assert "'cheap', 'dear'" in message
+
+
+def test_a_csvs_numbers_read_as_text_are_numbers() -> None:
+    """Ingest reads a CSV's cells as text; a price column must still be a regression."""
+    prices = pd.Series([f"{100 + i * 1.5:.2f}" for i in range(40)], name="price", dtype=str)
+    assert decide_task("auto", prices).task == "regression"
+    grades = pd.Series(["1", "2", "3", "2"] * 10, name="grade", dtype=str)
+    assert decide_task("auto", grades).task == "classification"
+
+
+def test_stray_text_in_a_numeric_target_is_named_not_made_classes() -> None:
+    prices = pd.Series([str(100 + i) for i in range(40)] + ["n/a?"], name="price")
+    with pytest.raises(ConfigError, match=r"data.target: 'price' is numbers but for a few values"):
+        decide_task("auto", prices)
