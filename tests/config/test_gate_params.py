@@ -78,3 +78,19 @@ def test_worst_slice_gate_limit_follows_the_metrics_direction() -> None:
     ).gates.worst_slice
     assert ceiling is not None
     assert ceiling.limit == 0.4
+
+
+@pytest.mark.parametrize(
+    ("metric", "limit", "wrong"),
+    [("rmse", "max", "min"), ("mae", "max", "min"), ("mape", "max", "min"), ("r2", "min", "max")],
+)
+def test_worst_slice_gate_on_a_regression_score_takes_the_limit_of_its_direction(
+    metric: str, limit: str, wrong: str
+) -> None:
+    gate = parse_params(
+        {**BASE_PARAMS, "gates": {"worst_slice": {"metric": metric, limit: 0.5}}}
+    ).gates.worst_slice
+    assert gate is not None
+    assert gate.limit == 0.5
+    with pytest.raises(ConfigError, match=rf"gates\.worst_slice: .*set `{limit}`, not `{wrong}`"):
+        parse_params({**BASE_PARAMS, "gates": {"worst_slice": {"metric": metric, wrong: 0.5}}})

@@ -14,11 +14,18 @@ from mlgate.data.labels import resolve_positive_label
 from mlgate.data.schema import validate_frame
 from mlgate.data.sources import load_source
 from mlgate.data.splitting import split_frame
-from mlgate.model.card_markdown import CardFacts, TrainingData, render_model_card
+from mlgate.model.card_markdown import (
+    CardFacts,
+    TrainingData,
+    render_model_card,
+    summarise_target,
+)
 from mlgate.model.evaluation import fit_baseline, score_predictions
 from mlgate.model.fitting import train_model
+from mlgate.model.regression_scores import score_regression
+from mlgate.model.slice_plan import plan_slices
 from mlgate.model.slices import score_slices
-from tests.support.datasets import make_custom_frame, params_with
+from tests.support.datasets import make_custom_frame, make_regression_frame, params_with
 from tests.support.markdown import row, table_with
 
 SECTIONS = [
@@ -45,17 +52,32 @@ def card_for(frame: pd.DataFrame, config: Params) -> tuple[str, CardFacts]:
     schema = report.schema_
     train, test = split_frame(frame, schema, test_size=config.data.test_size, seed=config.data.seed)
     model = train_model(train, schema, config.model)
-    baseline = fit_baseline(train, schema, config.model.baseline, config.data.seed)
-    positive = resolve_positive_label(schema.labels, config.data.positive_label)
-    classes = [c.item() if hasattr(c, "item") else c for c in model.classes_]
+    baseline = fit_baseline(train, schema, config.model.baseline_for(schema.task), config.data.seed)
     features = test.loc[:, list(schema.features)]
     y = test[schema.target]
-    metrics = {
-        "model": score_predictions(y, model.predict_proba(features), classes, positive),
-        "baseline": score_predictions(y, baseline.predict_proba(features), classes, positive),
-        "test_rows": len(test),
-    }
-    counts = frame[schema.target].value_counts()
+    target = pd.concat([train[schema.target], test[schema.target]])
+    if schema.task == "regression":
+        positive = None
+        metrics: dict[str, Any] = {
+            "model": score_regression(y, model.predict(features)),
+            "baseline": score_regression(y, baseline.predict(features)),
+            "test_rows": len(test),
+        }
+        labels: dict[str, int] = {}
+        summary = summarise_target(target)
+    else:
+        positive = resolve_positive_label(schema.labels, config.data.positive_label)
+        classes = [c.item() if hasattr(c, "item") else c for c in model.classes_]
+        metrics = {
+            "model": score_predictions(y, model.predict_proba(features), classes, positive),
+            "baseline": score_predictions(y, baseline.predict_proba(features), classes, positive),
+            "test_rows": len(test),
+        }
+        counts = target.value_counts()
+        labels = {str(c): int(counts.get(c, 0)) for c in classes}
+        summary = None
+    importance = tuple(reversed(schema.numeric))  # stands in for reports/plots/importance.json
+    plan = plan_slices(config.card.slices, schema, train, importance)
     facts = CardFacts(
         card=config.card,
         data_config=config.data,
@@ -66,13 +88,15 @@ def card_for(frame: pd.DataFrame, config: Params) -> tuple[str, CardFacts]:
             columns=frame.shape[1],
             train_rows=len(train),
             test_rows=len(test),
-            label_counts={str(c): int(counts.get(c, 0)) for c in classes},
+            label_counts=labels,
             md5="0123456789abcdef0123456789abcdef",
+            target_summary=summary,
         ),
         model_md5="fedcba9876543210fedcba9876543210",
         positive_label=positive,
         metrics=metrics,
-        slices=score_slices(model, train, test, schema, config.card.slices, positive),
+        slices=score_slices(model, train, test, schema, plan, positive),
+        slice_plan=plan,
         lineage_params=config.model_dump(mode="json", include={"data": True, "model": True}),
     )
     return render_model_card(facts), facts
@@ -195,7 +219,8 @@ def test_card_with_categoricals_escapes_data_text(custom_card: tuple) -> None:  
 
 def test_unset_card_fields_say_where_to_set_them() -> None:
     params = default_params()
-    bare = params.model_copy(update={"card": type(params.card)()})
+    unset = type(params.card).model_validate({"slices": {"numeric_bins": {}}})
+    bare = params.model_copy(update={"card": unset})
     text, facts = card_for(load_source("sklearn:breast_cancer", None), bare)
     assert "_Not stated: set `card.intended_use` in params.yaml._" in text
     assert "set `card.owner` in params.yaml" in text
@@ -203,3 +228,104 @@ def test_unset_card_fields_say_where_to_set_them() -> None:
     assert facts.slices.slices == ()  # no categorical feature and nothing binned
     assert "No slices: the data has no categorical feature" in text
     assert headings(text) == SECTIONS
+
+
+def test_auto_bins_are_named_in_the_slice_section() -> None:
+    params = default_params(slices={"min_rows": 10})  # numeric_bins: auto
+    text, facts = card_for(load_source("sklearn:breast_cancer", None), params)
+    assert facts.slice_plan.automatic
+    binned = list(facts.slice_plan.numeric_bins)
+    assert len(binned) == 3
+    assert {s.feature for s in facts.slices.slices} == set(binned)
+    section = text.split("## Metrics per slice")[1].split("## Known limitations")[0]
+    assert "quartiles (of the training split) of the 3 numeric features" in section
+    assert ", ".join(f"`{name}`" for name in binned) in section
+    assert "`card.slices.numeric_bins: auto`" in section
+
+
+# ------------------------------------------------------------------ regression
+
+
+@pytest.fixture(scope="module")
+def regression_card() -> tuple[str, CardFacts]:
+    config = parse_params(
+        {
+            "data": {
+                "source": "data/external/prices.csv",
+                "target": "sale price",
+                "drop": ["listing id"],
+                "test_size": 0.25,
+                "seed": 7,
+            },
+            "model": {"params": {"n_estimators": 30, "max_depth": 6, "random_state": 0}},
+            "card": {"slices": {"min_rows": 10}},
+        }
+    )
+    return card_for(make_regression_frame(), config)
+
+
+def test_regression_card_has_every_section_and_the_resolved_estimator(
+    regression_card: tuple[str, CardFacts],
+) -> None:
+    text, facts = regression_card
+    assert facts.schema.task == "regression"
+    assert text.startswith("# Model card: `RandomForestRegressor` on `data/external/prices.csv`\n")
+    assert headings(text) == SECTIONS
+    assert "`sklearn.ensemble.RandomForestRegressor` in a scikit-learn pipeline" in text
+
+
+def test_regression_card_summarises_the_target_instead_of_label_counts(
+    regression_card: tuple[str, CardFacts],
+) -> None:
+    text, facts = regression_card
+    table = table_with(text, "value")
+    assert row(table, "", "target")["value"] == "`sale price`: a number (regression)"
+    assert "label balance" not in [r[""] for r in table]
+    summary = facts.data.target_summary
+    assert summary is not None
+    assert list(summary) == ["min", "median", "mean", "max"]
+    assert summary["min"] <= summary["median"] <= summary["max"]
+    distribution = row(table, "", "target distribution")["value"]
+    assert distribution.startswith("min ")
+    assert "median " in distribution
+    assert distribution.endswith("(train + test)")
+    assert "stratified" not in row(table, "", "split")["value"]
+
+
+def test_regression_card_compares_rmse_mae_r2_and_mape_with_the_dummy(
+    regression_card: tuple[str, CardFacts],
+) -> None:
+    text, facts = regression_card
+    metrics = table_with(text, "baseline")
+    assert [r["score"] for r in metrics] == ["RMSE", "MAE", "R²", "MAPE"]
+    rmse = row(metrics, "score", "RMSE")
+    assert rmse["model"] == f"{facts.metrics['model']['rmse']:.4f}"
+    assert rmse["baseline"] == f"{facts.metrics['baseline']['rmse']:.4f}"
+    assert "`DummyRegressor`, strategy `mean`" in text
+    for wording in ("positive class", "macro average", "DummyClassifier", "accuracy", "label"):
+        assert wording not in text.split("## Lineage")[0], wording
+
+
+def test_regression_card_ranks_slices_by_rmse_with_the_mean_target(
+    regression_card: tuple[str, CardFacts],
+) -> None:
+    text, facts = regression_card
+    assert facts.slices.metric == "rmse"
+    slices = table_with(text, "mean target")
+    assert list(slices[0]) == [
+        "feature",
+        "slice",
+        "rows",
+        "mean target",
+        "RMSE",
+        "MAE",
+        "R²",
+        "MAPE",
+    ]
+    worst = [r for r in slices if "⚠️ **worst**" in r["slice"]]
+    assert len(worst) == 1
+    assert facts.slices.worst is not None
+    assert worst[0]["RMSE"] == f"**{facts.slices.worst.value:.4f}**"
+    assert "**Worst slice by RMSE: " in text
+    assert "`district/zone`" in {r["feature"] for r in slices}
+    assert len({r["feature"] for r in slices} - {"`district/zone`", "`country`"}) == 2

@@ -16,6 +16,7 @@ from mlgate.data.splitting import split_frame
 from mlgate.errors import ConfigError
 from mlgate.model.evaluation import score_predictions
 from mlgate.model.fitting import train_model
+from mlgate.model.regression_scores import score_regression
 from mlgate.model.slice_masks import (
     MISSING,
     bin_names,
@@ -23,9 +24,10 @@ from mlgate.model.slice_masks import (
     cut_points,
     slice_masks,
 )
+from mlgate.model.slice_plan import SlicePlan
 from mlgate.model.slice_report import Slice, SliceReport, worst_slice
-from mlgate.model.slices import score_slice, score_slices
-from tests.support.datasets import make_custom_frame
+from mlgate.model.slices import score_regression_slice, score_slice, score_slices
+from tests.support.datasets import make_custom_frame, make_regression_frame
 
 CUSTOM = FeatureSchema(
     target="outcome",
@@ -38,6 +40,14 @@ FOREST = {"estimator": "sklearn.ensemble.RandomForestClassifier"}
 
 def settings(**values: Any) -> SliceSettings:
     return SliceSettings.model_validate(values)
+
+
+def plan(numeric_bins: dict[str, Any] | None = None, **values: Any) -> SlicePlan:
+    """The slices as the card stage plans them, with these bins (none by default)."""
+    bins = settings(numeric_bins=numeric_bins or {}).numeric_bins
+    assert bins is not None
+    fields: dict[str, Any] = {"min_rows": 10, "metric": "accuracy"} | values
+    return SlicePlan(numeric_bins=bins, automatic=False, **fields)
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +75,7 @@ def breast_cancer() -> tuple[Any, pd.DataFrame, pd.DataFrame, FeatureSchema]:
 
 def test_every_category_is_a_slice_and_missing_values_are_one_too(custom: tuple) -> None:  # type: ignore[type-arg]
     model, train, test = custom
-    report = score_slices(model, train, test, CUSTOM, settings(), None)
+    report = score_slices(model, train, test, CUSTOM, plan(), None)
     colour = [s for s in report.slices if s.feature == "colour"]
     assert [(s.name, s.missing) for s in colour] == [
         ("blue", False),
@@ -86,7 +96,7 @@ def test_every_category_is_a_slice_and_missing_values_are_one_too(custom: tuple)
 def test_a_category_literally_named_missing_is_not_the_missing_slice() -> None:
     test = pd.DataFrame({"colour": ["(missing)", None, "red"], "outcome": ["a", "b", "a"]})
     schema = FeatureSchema(target="outcome", labels=("a", "b"), numeric=(), categorical=("colour",))
-    masks = slice_masks(test, test, schema, settings())
+    masks = slice_masks(test, test, schema, plan())
     assert [(m.name, m.missing, m.rows.tolist()) for m in masks] == [
         ("(missing)", False, [True, False, False]),
         ("red", False, [False, False, True]),
@@ -114,7 +124,7 @@ def test_tied_quantiles_collapse_into_fewer_bins() -> None:
 def test_cut_points_bin_values_right_closed_and_missing_values_apart() -> None:
     test = pd.DataFrame({"x": [8.0, 8.5, 12.0, 12.01, np.nan, -50.0], "outcome": ["a"] * 6})
     schema = FeatureSchema(target="outcome", labels=("a", "b"), numeric=("x",), categorical=())
-    masks = slice_masks(test, test, schema, settings(numeric_bins={"x": [8, 12]}))
+    masks = slice_masks(test, test, schema, plan(numeric_bins={"x": [8, 12]}))
     assert [(m.name, np.flatnonzero(m.rows).tolist()) for m in masks] == [
         ("≤ 8", [0, 5]),
         ("(8, 12]", [1, 2]),
@@ -126,7 +136,7 @@ def test_cut_points_bin_values_right_closed_and_missing_values_apart() -> None:
 
 def test_binned_slices_partition_the_test_split(custom: tuple) -> None:  # type: ignore[type-arg]
     model, train, test = custom
-    report = score_slices(model, train, test, CUSTOM, settings(numeric_bins={"size": 3}), None)
+    report = score_slices(model, train, test, CUSTOM, plan(numeric_bins={"size": 3}), None)
     size = [s for s in report.slices if s.feature == "size"]
     assert len(size) == 4  # three bins and the missing values
     assert sum(s.rows for s in size) == len(test)
@@ -214,7 +224,7 @@ def test_no_ranked_slice_means_no_worst() -> None:
 
 def test_min_rows_decides_which_slices_are_ranked(custom: tuple) -> None:  # type: ignore[type-arg]
     model, train, test = custom
-    report = score_slices(model, train, test, CUSTOM, settings(min_rows=20), None)
+    report = score_slices(model, train, test, CUSTOM, plan(min_rows=20), None)
     assert {s.name: s.ranked for s in report.slices if s.feature == "colour"} == {
         s.name: s.rows >= 20 for s in report.slices if s.feature == "colour"
     }
@@ -226,7 +236,7 @@ def test_min_rows_decides_which_slices_are_ranked(custom: tuple) -> None:  # typ
 
 def test_report_round_trips_through_json(custom: tuple) -> None:  # type: ignore[type-arg]
     model, train, test = custom
-    report = score_slices(model, train, test, CUSTOM, settings(numeric_bins={"weight": 2}), None)
+    report = score_slices(model, train, test, CUSTOM, plan(numeric_bins={"weight": 2}), None)
     body = report.to_json_dict()
     assert body["classes"] == ["high", "low", "mid"]
     assert SliceReport.model_validate(body) == report
@@ -251,7 +261,7 @@ def test_default_data_has_binned_slices_and_a_worst_one(breast_cancer: tuple) ->
     model, train, test, schema = breast_cancer
     assert schema.categorical == ()  # only the configured bins make slices
     report = score_slices(
-        model, train, test, schema, settings(numeric_bins={"mean radius": 4}), positive_label=1
+        model, train, test, schema, plan(numeric_bins={"mean radius": 4}), positive_label=1
     )
     assert report.slices[0].name.startswith("≤ ")
     assert len(report.slices) == 4
@@ -263,3 +273,94 @@ def test_default_data_has_binned_slices_and_a_worst_one(breast_cancer: tuple) ->
     )
     for item in report.slices:  # ROC AUC only where both classes occur
         assert (item.scores["roc_auc"] is None) == (min(item.labels.values()) == 0)
+
+
+# ------------------------------------------------------------------ regression
+
+REGRESSION = FeatureSchema(
+    target="sale price",
+    task="regression",
+    labels=(),
+    numeric=("area (m²)", "rooms#"),
+    categorical=("district/zone", "country"),
+)
+
+
+@pytest.fixture(scope="module")
+def regression() -> tuple[Any, pd.DataFrame, pd.DataFrame]:
+    train, test = split_frame(make_regression_frame(), REGRESSION, test_size=0.25, seed=0)
+    config = ModelConfig.model_validate(
+        {"params": {"n_estimators": 30, "max_depth": 6, "random_state": 0}}
+    )  # estimator auto: a forest regressor
+    return train_model(train, REGRESSION, config), train, test
+
+
+def regression_plan(**values: Any) -> SlicePlan:
+    return plan(numeric_bins={"area (m²)": 3}, **({"metric": "rmse"} | values))
+
+
+def test_regression_slices_are_scored_with_the_regression_scores(
+    regression: tuple[Any, pd.DataFrame, pd.DataFrame],
+) -> None:
+    model, train, test = regression
+    report = score_slices(model, train, test, REGRESSION, regression_plan(), None)
+    assert (report.metric, report.direction, report.classes) == ("rmse", "lower", ())
+    predicted = model.predict(test.loc[:, list(REGRESSION.features)])
+    hills = next(s for s in report.slices if s.name == "hills")
+    rows = (test["district/zone"] == "hills").to_numpy()
+    truth = test.loc[rows, "sale price"]
+    assert hills.scores == score_regression(truth, predicted[rows])
+    assert set(hills.scores) == {"rmse", "mae", "r2", "mape"}
+    assert hills.labels == {}
+    assert hills.target_mean == pytest.approx(truth.mean(), rel=1e-6)
+    assert [s.name for s in report.slices if s.feature == "country"] == ["nowhere"]
+    area = [s for s in report.slices if s.feature == "area (m²)"]
+    assert len(area) == 4  # three bins and the missing values
+    assert sum(s.rows for s in area) == len(test)
+
+
+def test_the_worst_regression_slice_has_the_highest_rmse(
+    regression: tuple[Any, pd.DataFrame, pd.DataFrame],
+) -> None:
+    model, train, test = regression
+    report = score_slices(model, train, test, REGRESSION, regression_plan(), None)
+    assert report.worst is not None
+    ranked = [s.scores["rmse"] for s in report.slices if s.ranked]
+    assert report.worst.value == max(v for v in ranked if v is not None)
+    by_r2 = report.worst_by("r2")
+    assert by_r2 is not None
+    assert by_r2.value == min(
+        v for s in report.slices if s.ranked and (v := s.scores["r2"]) is not None
+    )
+
+
+def test_a_regression_slice_leaves_out_what_it_cannot_define() -> None:
+    one = score_regression_slice(pd.Series([5.0]), np.array([4.0]))
+    assert (one["rmse"], one["mae"], one["r2"], one["mape"]) == (1.0, 1.0, None, 0.2)
+    flat = score_regression_slice(pd.Series([3.0, 3.0]), np.array([2.0, 4.0]))
+    assert flat["r2"] is None  # no spread in the truth: nothing for R² to explain
+    zero = score_regression_slice(pd.Series([0.0, 2.0]), np.array([1.0, 2.0]))
+    assert zero["mape"] is None
+    assert zero["r2"] is not None
+    empty = score_regression_slice(pd.Series([], dtype="float64"), np.empty(0))
+    assert set(empty.values()) == {None}
+
+
+def test_regression_report_round_trips_and_records_its_direction(
+    regression: tuple[Any, pd.DataFrame, pd.DataFrame],
+) -> None:
+    model, train, test = regression
+    report = score_slices(model, train, test, REGRESSION, regression_plan(metric="r2"), None)
+    body = report.to_json_dict()
+    assert (body["metric"], body["direction"]) == ("r2", "higher")
+    assert SliceReport.model_validate(body) == report
+
+
+def test_a_slice_report_written_before_directions_were_recorded_still_reads(custom: tuple) -> None:  # type: ignore[type-arg]
+    model, train, test = custom
+    body = score_slices(model, train, test, CUSTOM, plan(metric="log_loss"), None).to_json_dict()
+    assert body["direction"] == "lower"
+    del body["direction"]
+    for item in body["slices"]:
+        del item["target_mean"]
+    assert SliceReport.model_validate(body).direction == "lower"

@@ -200,6 +200,23 @@ def test_worst_slice_gate_on_log_loss_is_a_ceiling() -> None:
     assert slice_verdict({"metric": "log_loss", "max": 0.6}).passed
 
 
+REGRESSION_SLICES = slice_report(
+    ("red", 40, True, {"rmse": 12.0, "r2": 0.7}),
+    ("blue", 30, True, {"rmse": 18.5, "r2": 0.4}),
+    ("green", 4, False, {"rmse": 90.0, "r2": -2.0}),  # too small to rank
+)
+
+
+def test_worst_slice_gate_on_rmse_is_a_ceiling_and_on_r2_a_floor() -> None:
+    failed = slice_verdict({"metric": "rmse", "max": 15}, REGRESSION_SLICES).results[0]
+    assert (failed.status, failed.requirement, failed.value) == ("failed", "≤ 15", 18.5)
+    assert failed.detail == "colour = blue (30 rows): 18.5000 misses ≤ 15"
+    assert slice_verdict({"metric": "rmse", "max": 18.5}, REGRESSION_SLICES).passed
+    failed = slice_verdict({"metric": "r2", "min": 0.5}, REGRESSION_SLICES).results[0]
+    assert (failed.status, failed.requirement, failed.value) == ("failed", "≥ 0.5", 0.4)
+    assert slice_verdict({"metric": "r2", "min": 0.4}, REGRESSION_SLICES).passed
+
+
 def test_worst_slice_gate_fails_when_no_ranked_slice_has_the_score() -> None:
     (result,) = slice_verdict({"metric": "roc_auc", "min": 0.5}).results
     assert result.status == "failed"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.support.cli import STAGES, assert_clean_failure, run, run_stages
-from tests.support.datasets import params_with, write_params
+from tests.support.datasets import make_regression_frame, params_with, write_params
 from tests.support.shell import git
 
 CARD = Path("reports/model_card.md")
@@ -47,6 +47,47 @@ def test_card_stage_writes_the_card_and_slices(workdir: Path) -> None:
     assert f"md5 `{model_md5}`" in text
 
 
+def test_card_stage_bins_the_most_important_numeric_features_by_default(workdir: Path) -> None:
+    run_stages(*STAGES)
+    code, _, err = run("card")
+    assert code == 0, err
+    body = json.loads(SLICES.read_text())
+    assert (body["metric"], body["direction"]) == ("accuracy", "higher")
+    importance = json.loads(Path("reports/plots/importance.json").read_text())
+    numeric = [row["feature"] for row in importance if row["feature"] in ("size", "weight")]
+    features = [item["feature"] for item in body["slices"] if item["kind"] == "numeric"]
+    assert list(dict.fromkeys(features)) == numeric  # both, strongest first
+    assert "`card.slices.numeric_bins: auto`" in CARD.read_text()
+
+
+def test_card_stage_on_a_regression_scores_slices_by_rmse(workdir: Path) -> None:
+    # Parquet keeps the numbers' types (the task from a CSV's text is the validate stage's job)
+    make_regression_frame().to_parquet("data/external/prices.parquet", index=False)
+    data = {
+        "source": "data/external/prices.parquet",
+        "target": "sale price",
+        "task": "regression",
+        "drop": ["listing id"],
+    }
+    write_params(workdir, params_with(data=data, model={"estimator": "auto"}))
+    run_stages(*STAGES)
+    code, out, err = run("card")
+    assert code == 0, err
+    assert "RMSE" in out
+    body = json.loads(SLICES.read_text())
+    assert (body["metric"], body["direction"], body["classes"]) == ("rmse", "lower", [])
+    assert body["worst"]["value"] == max(
+        item["scores"]["rmse"]
+        for item in body["slices"]
+        if item["ranked"] and item["scores"]["rmse"] is not None
+    )
+    text = CARD.read_text()
+    assert "`RandomForestRegressor`" in text
+    assert "| RMSE |" in text
+    assert "target distribution" in text
+    assert "label balance" not in text
+
+
 def test_card_stage_is_byte_identical_when_rerun(workdir: Path) -> None:
     run_stages(*STAGES, "card")
     first = CARD.read_bytes(), SLICES.read_bytes()
@@ -73,6 +114,8 @@ def test_card_stage_is_byte_identical_when_rerun(workdir: Path) -> None:
         ),
         ({"slices": {"min_rows": 0}}, "card.slices.min_rows: Input should be greater than"),
         ({"slices": {"metric": "auc"}}, "card.slices.metric: Input should be 'accuracy'"),
+        ({"slices": {"metric": "rmse"}}, "card.slices.metric: rmse is not a classification score"),
+        ({"slices": {"numeric_bins": "all"}}, "card.slices.numeric_bins: expected auto, {} or"),
         ({"limitations": "none"}, "card.limitations: Input should be a valid tuple"),
         ({"owner": ""}, "card.owner: String should have at least 1 character"),
     ],

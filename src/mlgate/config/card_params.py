@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import math
 from itertools import pairwise
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import (
+    Field,
+    SerializerFunctionWrapHandler,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
 from mlgate.config.strict_model import StrictModel
 from mlgate.model.scores import ScoreName
 
 MIN_BINS, MAX_BINS = 2, 20
 NonEmptyText = Annotated[str, Field(min_length=1)]
+# One flat literal (not `ScoreChoice`'s union), so a typo gets one error naming the key.
+SliceMetric = Literal[ScoreName, "auto"]
 
 
 class NumericBins(StrictModel):
@@ -43,13 +51,43 @@ class NumericBins(StrictModel):
 
 
 class SliceSettings(StrictModel):
-    """Which slices of the test split the model card scores, and how the worst one is found."""
+    """Which slices of the test split the model card scores, and how the worst one is found.
 
-    numeric_bins: dict[str, NumericBins] = Field(
-        default_factory=dict, description="numeric feature: quantile bins, or a list of cut points"
+    `numeric_bins: auto` (held as None) bins the most important numeric features in quartiles
+    (mlgate.model.slice_plan), so the default fits any data; a mapping names the columns itself.
+    """
+
+    numeric_bins: dict[str, NumericBins] | None = Field(
+        default=None,
+        description="auto, {} (none), or numeric feature: quantile bins or a list of cut points",
     )
     min_rows: int = Field(default=10, ge=1, description="smaller slices are listed, not ranked")
-    metric: ScoreName = Field(default="accuracy", description="the score that ranks slices")
+    metric: SliceMetric = Field(
+        default="auto",
+        description="the score that ranks slices; auto: accuracy (classification), rmse "
+        "(regression)",
+    )
+
+    @field_validator("numeric_bins", mode="before")
+    @classmethod
+    def _auto_or_mapping(cls, value: object) -> object:
+        if value == "auto":
+            return None
+        if not isinstance(value, dict):
+            raise ValueError(
+                "expected auto, {} or a mapping of numeric feature to bins like "
+                "{age: 4, income: [20000, 50000]}"
+            )
+        return value
+
+    @field_serializer("numeric_bins", mode="wrap")
+    def _auto_as_written(self, value: object, handler: SerializerFunctionWrapHandler) -> Any:
+        return "auto" if value is None else handler(value)
+
+    @property
+    def auto_bins(self) -> bool:
+        """Whether the card chooses the numeric features to bin itself."""
+        return self.numeric_bins is None
 
 
 class CardConfig(StrictModel):

@@ -43,12 +43,14 @@ class Tolerance(StrictModel):
 
 
 class WorstSliceGate(StrictModel):
-    """A floor (a ceiling for log_loss) on the worst ranked slice of the test split, as the card
-    stage writes the slices in reports/slices.json."""
+    """A floor (a ceiling for log_loss, rmse, mae and mape) on the worst ranked slice of the test
+    split, as the card stage writes the slices in reports/slices.json."""
 
     metric: ScoreName = "accuracy"
     min: FiniteFloat | None = Field(default=None, description="floor, for higher-is-better scores")
-    max: FiniteFloat | None = Field(default=None, description="ceiling, for log_loss")
+    max: FiniteFloat | None = Field(
+        default=None, description="ceiling, for lower-is-better scores (log_loss, rmse, mae, mape)"
+    )
 
     @model_validator(mode="after")
     def _one_limit_in_the_metrics_direction(self) -> WorstSliceGate:

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlgate.config import CardConfig, DataConfig, ModelConfig
 from mlgate.data.schema import DataLabel, FeatureSchema
 from mlgate.layout import MODEL, RAW_DATA
 from mlgate.markdown import code_block, code_span, table
-from mlgate.model.card_slices import format_score, slices_section
-from mlgate.model.scores import SCORE_LABELS
-from mlgate.model.slices import SCORES, SliceReport
+from mlgate.model.card_slices import format_score, format_value, slices_section
+from mlgate.model.scores import SCORE_LABELS, TASK_SCORES
+from mlgate.model.slice_plan import SlicePlan
+from mlgate.model.slices import SliceReport
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TITLE = "Model card"
 
@@ -31,8 +35,9 @@ class TrainingData:
     columns: int
     train_rows: int
     test_rows: int
-    label_counts: Mapping[str, int]  # class (as text) → rows
+    label_counts: Mapping[str, int]  # class (as text) → rows; {} for a regression
     md5: str  # of data/raw/data.parquet, as dvc.lock records it
+    target_summary: Mapping[str, float] | None = None  # a regression's: min, median, mean, max
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,25 @@ class CardFacts:
     positive_label: DataLabel | None
     metrics: Mapping[str, Any]  # reports/metrics.json
     slices: SliceReport
+    slice_plan: SlicePlan  # which numeric features were binned, and whether auto chose them
     lineage_params: Mapping[str, Any]  # the params sections that made the model
+
+    @property
+    def estimator(self) -> str:
+        """The estimator's import path, as `model.estimator` resolves for the task."""
+        return self.model_config.estimator_for(self.schema.task)
+
+
+def summarise_target(values: pd.Series) -> dict[str, float]:
+    """A regression target's min, median, mean and max (missing values left out), rounded."""
+    known = values.dropna().astype("float64")
+    summary = {
+        "min": known.min(),
+        "median": known.median(),
+        "mean": known.mean(),
+        "max": known.max(),
+    }
+    return {name: round(float(value), 6) for name, value in summary.items()}
 
 
 def _share(count: int, total: int) -> str:
@@ -56,7 +79,7 @@ def _share(count: int, total: int) -> str:
 
 
 def _header(facts: CardFacts) -> str:
-    estimator = facts.model_config.estimator.rpartition(".")[2]
+    estimator = facts.estimator.rpartition(".")[2]
     return "\n\n".join(
         [
             f"# {TITLE}: {code_span(estimator)} on {code_span(facts.data_config.source)}",
@@ -82,31 +105,48 @@ def _labels(counts: Mapping[str, int]) -> str:
     )
 
 
-def _training_data(facts: CardFacts) -> str:
-    data, schema, config = facts.data, facts.schema, facts.data_config
+def _target_rows(facts: CardFacts) -> list[list[str]]:
+    data, schema = facts.data, facts.schema
+    if schema.task == "regression":
+        summary = data.target_summary or {}
+        shown = " · ".join(f"{name} {format_value(value)}" for name, value in summary.items())
+        return [
+            ["target", f"{code_span(schema.target)}: a number (regression)"],
+            ["target distribution", f"{shown or '—'} (train + test)"],
+        ]
     classes = ", ".join(code_span(label) for label in schema.labels)
     positive = (
         f"; positive class {code_span(facts.positive_label)}"
         if facts.positive_label is not None
         else ""
     )
+    return [
+        ["target", f"{code_span(schema.target)}: classes {classes}{positive}"],
+        ["label balance", _labels(data.label_counts)],
+    ]
+
+
+def _training_data(facts: CardFacts) -> str:
+    data, schema, config = facts.data, facts.schema, facts.data_config
+    how = "random" if schema.task == "regression" else "stratified"
+    target, *balance = _target_rows(facts)
     rows = [
         ["source", code_span(config.source)],
         ["rows × columns", f"{data.rows:,} × {data.columns} (validated raw data)"],
         [
             "split",
-            f"{data.train_rows:,} train / {data.test_rows:,} test rows (stratified, "
+            f"{data.train_rows:,} train / {data.test_rows:,} test rows ({how}, "
             f"test_size {config.test_size:g}, seed {config.seed})",
         ],
-        ["target", f"{code_span(schema.target)}: classes {classes}{positive}"],
+        target,
         ["features", f"{len(schema.numeric)} numeric, {len(schema.categorical)} categorical"],
-        ["label balance", _labels(data.label_counts)],
+        *balance,
         ["data hash", f"md5 `{data.md5}` of `{RAW_DATA}` (as in dvc.lock)"],
     ]
     return "## Training data\n\n" + table(["", "value"], [":--", ":--"], rows)
 
 
-def _estimator(config: ModelConfig) -> str:
+def _estimator(config: ModelConfig, estimator: str) -> str:
     prep = config.preprocessing
     numeric = f"{prep.numeric_imputer} imputation" + (", scaled" if prep.scale_numeric else "")
     categorical = f"{prep.categorical_imputer} imputation, one-hot" + (
@@ -114,7 +154,7 @@ def _estimator(config: ModelConfig) -> str:
     )
     lines = [
         "## Model",
-        f"{code_span(config.estimator)} in a scikit-learn pipeline after preprocessing "
+        f"{code_span(estimator)} in a scikit-learn pipeline after preprocessing "
         f"(numeric features: {numeric}; categorical: {categorical}).",
     ]
     if config.params:
@@ -126,11 +166,22 @@ def _estimator(config: ModelConfig) -> str:
     return "\n\n".join(lines)
 
 
+def _score_notes(facts: CardFacts) -> str:
+    if facts.schema.task == "regression":
+        return "MAPE as a fraction (0.05 = 5%), n/a when a true value is 0"
+    if facts.positive_label is not None:
+        return (
+            f"precision, recall and F1 are for the positive class {code_span(facts.positive_label)}"
+        )
+    return "precision, recall, F1 and ROC AUC are macro averages over the classes"
+
+
 def _metrics(facts: CardFacts) -> str:
     model = facts.metrics.get("model", {})
     baseline = facts.metrics.get("baseline", {})
+    task = facts.schema.task
     rows = []
-    for score in SCORES:
+    for score in TASK_SCORES[task]:
         value, reference = model.get(score), baseline.get(score)
         delta = (
             f"{value - reference:+.4f}".replace("-", "−")
@@ -138,17 +189,14 @@ def _metrics(facts: CardFacts) -> str:
             else "—"
         )
         rows.append([SCORE_LABELS[score], format_score(value), format_score(reference), delta])
-    averaged = (
-        f"precision, recall and F1 are for the positive class {code_span(facts.positive_label)}"
-        if facts.positive_label is not None
-        else "precision, recall, F1 and ROC AUC are macro averages over the classes"
-    )
+    dummy = "DummyRegressor" if task == "regression" else "DummyClassifier"
+    strategy = facts.model_config.baseline_for(task)
     return "\n\n".join(
         [
             "## Metrics",
             f"On the test split ({facts.metrics.get('test_rows', facts.data.test_rows):,} rows), "
-            f"against a dummy baseline (scikit-learn `DummyClassifier`, strategy "
-            f"{code_span(facts.model_config.baseline)}); {averaged}. From `reports/metrics.json`.",
+            f"against a dummy baseline (scikit-learn `{dummy}`, strategy "
+            f"{code_span(strategy)}); {_score_notes(facts)}. From `reports/metrics.json`.",
             table(["score", "model", "baseline", "Δ"], [":--", "--:", "--:", "--:"], rows),
         ]
     )
@@ -160,10 +208,18 @@ def _limitations(facts: CardFacts) -> str:
         "- _None stated: list them in `card.limitations` in params.yaml._"
     ]
     smallest = facts.slices.min_rows
-    items.append(
-        f"- Every score here comes from one held-out split of {facts.data.test_rows:,} rows; on "
-        f"a slice of {smallest} rows one prediction moves accuracy by {1 / smallest:.2f}."
-    )
+    held_out = f"- Every score here comes from one held-out split of {facts.data.test_rows:,} rows"
+    if facts.schema.task == "regression":
+        label = SCORE_LABELS[facts.slices.metric]
+        items.append(
+            f"{held_out}; a slice of {smallest} rows holds {smallest} predictions, so one large "
+            f"error moves its {label} far."
+        )
+    else:
+        items.append(
+            f"{held_out}; on a slice of {smallest} rows one prediction moves accuracy by "
+            f"{1 / smallest:.2f}."
+        )
     return "## Known limitations\n\n" + "\n".join(items)
 
 
@@ -198,11 +254,11 @@ def render_model_card(facts: CardFacts) -> str:
         _header(facts),
         _intended_use(facts.card),
         _training_data(facts),
-        _estimator(facts.model_config),
+        _estimator(facts.model_config, facts.estimator),
         _metrics(facts),
         slices_section(
             facts.slices,
-            facts.card.slices.numeric_bins,
+            facts.slice_plan,
             facts.metrics.get("model", {}).get(facts.slices.metric),
         ),
         _limitations(facts),

@@ -1,5 +1,5 @@
-"""Which test rows each slice holds: every category of a categorical feature, every configured
-bin of a numeric one, and the rows where the feature is missing."""
+"""Which test rows each slice holds: every category of a categorical feature, every planned bin
+of a numeric one, and the rows where the feature is missing."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from mlgate.errors import ConfigError
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
+
+    from mlgate.model.slice_plan import SlicePlan
 
 MISSING = "(missing)"
 SIGNIFICANT_DIGITS = 6  # quantile cut points are rounded, so they print exactly as they bin
@@ -59,8 +61,8 @@ def bin_names(cuts: Sequence[float]) -> list[str]:
 
 
 def check_bins_columns(settings: SliceSettings, schema: FeatureSchema) -> None:
-    """Every binned column must be a numeric feature of the validated schema."""
-    for column in settings.numeric_bins:
+    """Every binned column must be a numeric feature of the validated schema (auto's are)."""
+    for column in settings.numeric_bins or {}:
         if column in schema.numeric:
             continue
         if column in schema.categorical:
@@ -77,13 +79,12 @@ def check_bins_columns(settings: SliceSettings, schema: FeatureSchema) -> None:
 
 
 def slice_masks(
-    test: pd.DataFrame, train: pd.DataFrame, schema: FeatureSchema, settings: SliceSettings
+    test: pd.DataFrame, train: pd.DataFrame, schema: FeatureSchema, plan: SlicePlan
 ) -> list[SliceMask]:
     """Every categorical feature by category (sorted, missing last), then each binned numeric
-    feature by bin (in params order, missing last); empty bins are listed too."""
+    feature by bin (in the plan's order, missing last); empty bins are listed too."""
     import numpy as np
 
-    check_bins_columns(settings, schema)
     masks: list[SliceMask] = []
     for feature in schema.categorical:
         column = test[feature]
@@ -94,7 +95,7 @@ def slice_masks(
             masks.append(SliceMask(feature, "categorical", category, False, rows))
         if absent.any():
             masks.append(SliceMask(feature, "categorical", MISSING, True, absent))
-    for feature, bins in settings.numeric_bins.items():
+    for feature, bins in plan.numeric_bins.items():
         cuts = cut_points(train[feature], bins)
         values = test[feature].to_numpy(dtype="float64")
         absent = np.isnan(values)

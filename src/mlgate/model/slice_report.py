@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
-from mlgate.model.scores import ScoreName, direction_of
+from mlgate.model.scores import Direction, ScoreName, direction_of
 
 
 class Slice(BaseModel):
@@ -23,9 +23,10 @@ class Slice(BaseModel):
     name: str
     missing: bool = False  # the rows where the feature is missing (name: "(missing)")
     rows: int
-    labels: dict[str, int]
+    labels: dict[str, int]  # class → test rows (a classification; {} for a regression)
     ranked: bool
     scores: dict[ScoreName, float | None]
+    target_mean: float | None = None  # a regression's mean true target on the slice
 
 
 class WorstSlice(BaseModel):
@@ -58,11 +59,20 @@ class SliceReport(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     metric: ScoreName
+    direction: Direction  # which way `metric` is better: the worst slice is the other end
     min_rows: int
-    classes: tuple[str, ...]
+    classes: tuple[str, ...]  # () for a regression
     test_rows: int
     slices: tuple[Slice, ...]
     worst: WorstSlice | None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _direction_of_older_reports(cls, value: object) -> object:
+        """A base branch's slices.json from before directions were written: the metric's."""
+        if isinstance(value, dict) and "direction" not in value and "metric" in value:
+            return {**value, "direction": direction_of(str(value["metric"]))}
+        return value
 
     def worst_by(self, metric: ScoreName) -> WorstSlice | None:
         """The ranked slice with the worst `metric` (None when no ranked slice has it)."""

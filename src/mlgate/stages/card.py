@@ -9,6 +9,7 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from mlgate.layout import (
+    IMPORTANCE_DATA,
     METRICS,
     MODEL,
     MODEL_CARD,
@@ -28,15 +29,25 @@ if TYPE_CHECKING:
 
 def run(config: Params, progress: Progress = quietly) -> str:
     """Read the pipeline's outputs, score every slice, write both files (nothing on an error)."""
+    import pandas as pd
+
     from mlgate.data.schema import resolve_positive_label
     from mlgate.files import read_bytes, read_json, read_parquet, write_bytes_atomic, write_json
-    from mlgate.model.card_markdown import CardFacts, TrainingData, render_model_card
+    from mlgate.model.card_markdown import (
+        CardFacts,
+        TrainingData,
+        render_model_card,
+        summarise_target,
+    )
     from mlgate.model.card_slices import slice_label
     from mlgate.model.scores import SCORE_LABELS
+    from mlgate.model.slice_plan import importance_order, plan_slices, slice_metric
     from mlgate.model.slices import check_bins_columns, score_slices
 
+    settings = config.card.slices
     schema = validated_schema(VALIDATION_REPORT)
-    check_bins_columns(config.card.slices, schema)
+    slice_metric(settings, schema.task)  # a wrong-task metric or column stops before any work
+    check_bins_columns(settings, schema)
     raw = read_parquet(RAW_DATA, "ingest")
     data_md5 = hashlib.md5(read_bytes(RAW_DATA, "ingest")).hexdigest()  # what dvc.lock records
     train = read_parquet(TRAIN_SPLIT, "split")
@@ -44,13 +55,31 @@ def run(config: Params, progress: Progress = quietly) -> str:
     model_bytes = read_bytes(MODEL, "train")
     model = trained_model(config, model_bytes, schema.task)
     metrics = read_json(METRICS, "evaluate")
-    positive = resolve_positive_label(schema.labels, config.data.positive_label)
-    with progress(f"scoring slices of {len(test)} test rows"):
-        report = score_slices(model, train, test, schema, config.card.slices, positive)
-    counts = (
-        train[schema.target].value_counts().add(test[schema.target].value_counts(), fill_value=0)
+    importance = (
+        importance_order(read_json(IMPORTANCE_DATA, "evaluate"), str(IMPORTANCE_DATA))
+        if settings.auto_bins
+        else ()
     )
-    classes = [c.item() if hasattr(c, "item") else c for c in model.classes_]
+    plan = plan_slices(settings, schema, train, importance)
+    positive = (
+        resolve_positive_label(schema.labels, config.data.positive_label)
+        if schema.task == "classification"
+        else None
+    )
+    with progress(f"scoring slices of {len(test)} test rows"):
+        report = score_slices(model, train, test, schema, plan, positive)
+    if schema.task == "regression":
+        label_counts: dict[str, int] = {}
+        target_summary = summarise_target(pd.concat([train[schema.target], test[schema.target]]))
+    else:
+        counts = (
+            train[schema.target]
+            .value_counts()
+            .add(test[schema.target].value_counts(), fill_value=0)
+        )
+        classes = [c.item() if hasattr(c, "item") else c for c in model.classes_]
+        label_counts = {str(label): int(counts.get(label, 0)) for label in classes}
+        target_summary = None
     facts = CardFacts(
         card=config.card,
         data_config=config.data,
@@ -61,13 +90,15 @@ def run(config: Params, progress: Progress = quietly) -> str:
             columns=raw.shape[1],
             train_rows=len(train),
             test_rows=len(test),
-            label_counts={str(label): int(counts.get(label, 0)) for label in classes},
+            label_counts=label_counts,
             md5=data_md5,
+            target_summary=target_summary,
         ),
         model_md5=hashlib.md5(model_bytes).hexdigest(),
         positive_label=positive,
         metrics=metrics,
         slices=report,
+        slice_plan=plan,
         lineage_params=config.model_dump(
             mode="json",
             include={
