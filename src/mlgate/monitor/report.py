@@ -4,6 +4,7 @@ labels, its regression preset for a numeric target."""
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING
 
 from mlgate.config import DriftConfig
@@ -62,6 +63,7 @@ def render_drift_html(
         DataSummaryPreset,
         RegressionPreset,
     )
+    from sklearn.exceptions import UndefinedMetricWarning
 
     columns = list(schema.features)
     outputs = [schema.target, PREDICTION] if labelled else []
@@ -127,8 +129,12 @@ def render_drift_html(
             *quality,
         ]
     )
-    snapshot = report.run(
-        Dataset.from_pandas(cur.loc[:, [*columns, *outputs]], data_definition=definition),
-        Dataset.from_pandas(ref.loc[:, [*columns, *outputs]], data_definition=definition),
-    )
+    with warnings.catch_warnings():
+        # The regression preset scores R² per bin of the target: a one-row bin warns (its cell
+        # reads nan), noise in the stage's output that nobody can act on.
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        snapshot = report.run(
+            Dataset.from_pandas(cur.loc[:, [*columns, *outputs]], data_definition=definition),
+            Dataset.from_pandas(ref.loc[:, [*columns, *outputs]], data_definition=definition),
+        )
     return str(snapshot.get_html_str(as_iframe=False))
