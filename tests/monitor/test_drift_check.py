@@ -102,3 +102,85 @@ def test_per_column_threshold_must_name_a_feature() -> None:
         ConfigError, match=r"drift\.per_column_threshold: not feature columns: nope"
     ):
         check_drift(frame(200, 0), frame(200, 1), SCHEMA, config)
+
+
+REGRESSION = FeatureSchema(
+    target="sale price", task="regression", labels=(), numeric=("x", "z"), categorical=("c",)
+)
+
+
+def priced(rows: int, seed: int, shift: float = 0.0, target_shift: float = 0.0) -> pd.DataFrame:
+    """Features, a numeric target and a stand-in model's predictions (3x + z)."""
+    data = frame(rows, seed, shift)
+    noise = np.random.default_rng(seed + 100).normal(target_shift, 1, rows)
+    prediction = 3 * data["x"] + data["z"]
+    return data.assign(**{"sale price": prediction + noise, "prediction": prediction})
+
+
+def test_a_shifted_regression_target_is_flagged_on_its_own_line() -> None:
+    summary = check_drift(priced(3000, 0), priced(3000, 1, target_shift=2.0), REGRESSION, CONFIG)
+    assert summary.target is not None
+    assert summary.prediction is not None
+    assert (summary.target.column, summary.target.kind) == ("sale price", "numeric")
+    assert summary.target.method == "wasserstein"
+    assert summary.target.drifted
+    assert not summary.prediction.drifted
+    # the feature verdict is the features' alone
+    assert summary.drifted_columns == ()
+    assert not summary.drifted
+
+
+def test_predictions_drift_when_the_features_shift() -> None:
+    summary = check_drift(priced(3000, 0), priced(3000, 1, shift=1.0), REGRESSION, CONFIG)
+    assert summary.prediction is not None
+    assert summary.prediction.drifted
+    assert summary.prediction.statistic > 0.25
+    assert summary.drifted_columns == ("x",)
+
+
+def test_an_iid_split_drifts_nowhere() -> None:
+    summary = check_drift(priced(3000, 0), priced(3000, 1), REGRESSION, CONFIG)
+    assert summary.target is not None
+    assert not summary.target.drifted
+    assert summary.prediction is not None
+    assert not summary.prediction.drifted
+    assert summary.drifted_columns == ()
+
+
+def labelled(rows: int, seed: int, share_b: float = 0.3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed + 200)
+    y = np.where(rng.random(rows) < share_b, "b", "a")
+    guess = np.where(rng.random(rows) < 0.9, y, np.where(y == "a", "b", "a"))
+    return frame(rows, seed).assign(y=y, prediction=guess)
+
+
+def test_class_labels_and_predicted_labels_are_tested_as_categories() -> None:
+    same = check_drift(labelled(3000, 0), labelled(3000, 1), SCHEMA, CONFIG)
+    assert same.target is not None
+    assert same.prediction is not None
+    assert (same.target.kind, same.target.method) == ("categorical", "jensenshannon")
+    assert (same.prediction.kind, same.prediction.method) == ("categorical", "jensenshannon")
+    assert not same.target.drifted
+    assert not same.prediction.drifted
+    flipped = check_drift(labelled(3000, 0), labelled(3000, 1, share_b=0.9), SCHEMA, CONFIG)
+    assert flipped.target is not None
+    assert flipped.target.drifted
+    assert flipped.prediction is not None
+    assert flipped.prediction.drifted
+    assert flipped.drifted_columns == ()
+
+
+def test_the_summary_reports_target_and_prediction_beside_the_columns() -> None:
+    body = check_drift(priced(500, 0), priced(500, 1), REGRESSION, CONFIG).to_json_dict()
+    assert body["target"]["column"] == "sale price"
+    assert body["prediction"]["column"] == "prediction"
+    assert set(body["target"]) == {"column", "kind", "method", "statistic", "threshold", "drifted"}
+    assert sorted(body["columns"]) == ["c", "x", "z"]
+
+
+def test_features_only_batches_have_no_target_or_prediction_lines() -> None:
+    """Production batches hold features only: their summary keeps its old shape."""
+    summary = check_drift(frame(500, 0), frame(500, 1), SCHEMA, CONFIG)
+    assert (summary.target, summary.prediction) == (None, None)
+    assert "target" not in summary.to_json_dict()
+    assert "prediction" not in summary.to_json_dict()

@@ -92,3 +92,17 @@ def test_source_is_repointed_whatever_the_old_value_holds(old: str) -> None:
 def test_a_params_file_without_data_is_refused() -> None:
     with pytest.raises(SourceError, match=r"params\.yaml: no `data:` section"):
         point_source_at("model:\n  estimator: x\n", "data/external/training.parquet")
+
+
+def test_a_regression_batch_is_appended_with_numeric_targets() -> None:
+    """A regression has no label set: any finite number is a target, text is refused."""
+    schema = FeatureSchema(
+        target="price", task="regression", labels=(), numeric=("x",), categorical=("c",)
+    )
+    current = pd.DataFrame({"x": [1.0, 2.0], "c": ["r", "g"], "price": [10.5, 20.0]})
+    labelled = pd.DataFrame({"x": ["3.0"], "c": ["b"], "price": ["31.25"]})  # as read from CSV
+    combined = combine_training_data(current, labelled, schema, "batch")
+    assert combined["price"].tolist() == [10.5, 20.0, 31.25]
+    assert combined.dtypes.equals(current.dtypes)
+    with pytest.raises(SourceError, match="column 'price' must be numeric"):
+        combine_training_data(current, labelled.assign(price=["cheap"]), schema, "batch")

@@ -49,3 +49,43 @@ def test_column_names_stay_inert_code() -> None:
     text = drift_section(None, summary(["a|b", "c`d"], ("a|b", "c`d")), None)
     assert "| `a\\|b` |" in text
     assert "| `` c`d `` |" in text
+
+
+def output(column: str, statistic: float, drifted: bool) -> dict[str, object]:
+    return {
+        "column": column,
+        "kind": "numeric",
+        "method": "wasserstein",
+        "statistic": statistic,
+        "threshold": 0.25,
+        "drifted": drifted,
+    }
+
+
+def with_outputs(
+    base: dict[str, object], target_drifted: bool, prediction_drifted: bool = False
+) -> dict[str, object]:
+    return base | {
+        "target": output("sale price", 0.4 if target_drifted else 0.1, target_drifted),
+        "prediction": output("prediction", 0.3 if prediction_drifted else 0.05, prediction_drifted),
+    }
+
+
+def test_target_and_predictions_have_their_own_rows_outside_the_column_share() -> None:
+    base = with_outputs(summary([]), target_drifted=False)
+    head = with_outputs(summary([]), target_drifted=True, prediction_drifted=True)
+    text = drift_section(base, head, None)
+    assert "🟢 no drift: 0/3 columns drifted" in text
+    rows = table_with(text, "tested")
+    assert [r["tested"] for r in rows] == ["target `sale price`", "predictions"]
+    target = row(rows, "tested", "target `sale price`")
+    assert (target["statistic"], target["PR"], target["base"]) == ("0.4000", "drifted", "ok")
+    assert row(rows, "tested", "predictions")["PR"] == "drifted"
+    assert "| column |" not in text
+
+
+def test_a_base_summary_without_target_or_predictions_still_renders() -> None:
+    text = drift_section(summary(["a"]), with_outputs(summary(["a"]), False), None)
+    rows = table_with(text, "tested")
+    assert [(r["PR"], r["base"]) for r in rows] == [("ok", "—"), ("ok", "—")]
+    assert row(table_with(text, "column"), "column", "`a`")["base"] == "drifted"

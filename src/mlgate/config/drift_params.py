@@ -37,6 +37,10 @@ class DriftConfig(StrictModel):
         description="column: threshold; a per_column_method column without one: its default",
     )
     drift_share: float = Field(
-        default=0.5, gt=0, le=1, description="share of drifted columns that means the data drifted"
+        default=0.5,
+        gt=0,
+        le=1,
+        description="share of drifted feature columns that means the data drifted (the target "
+        "and predictions are tested on their own, with their type's method and threshold)",
     )
     sampling: DriftSampling = DriftSampling()

@@ -3,6 +3,14 @@
 Evidently picks a test per column (or uses the one configured) and decides drift with that
 test's own rule (a p-value under, or a distance over, the threshold); we only sample, collect
 and summarise.
+
+When both sides also hold the target and the model's predictions (the drift stage: training
+split against test split), those are tested too, with the method and threshold of their type
+(numeric for a regression, categorical for class labels). They are reported on their own lines
+with their own verdicts and do not count toward `drift_share`: that verdict says the inputs moved
+(and is the one production batches, which have no target, can give too); a moved target says the
+test split is not the population the model was trained on, moved predictions say the model's
+behaviour changed. A reviewer needs to tell those apart, not read one blended share.
 """
 
 from __future__ import annotations
@@ -28,9 +36,12 @@ class ColumnDrift:
     drifted: bool
 
 
+PREDICTION = "prediction"  # the column holding the model's predictions, beside the features
+
+
 @dataclass(frozen=True)
 class DriftSummary:
-    """The verdict and what it rests on."""
+    """The verdict and what it rests on; the target and predictions when both sides had them."""
 
     columns: tuple[ColumnDrift, ...]
     drift_share: float
@@ -38,6 +49,8 @@ class DriftSummary:
     current_rows: int
     reference_used: int
     current_used: int
+    target: ColumnDrift | None = None
+    prediction: ColumnDrift | None = None
 
     @property
     def drifted_columns(self) -> tuple[str, ...]:
@@ -52,6 +65,11 @@ class DriftSummary:
         return bool(self.columns) and self.share >= self.drift_share
 
     def to_json_dict(self) -> dict[str, Any]:
+        outputs = {
+            role: {"column": drift.column, **_json_drift(drift)}
+            for role, drift in (("target", self.target), ("prediction", self.prediction))
+            if drift is not None
+        }
         return {
             "drifted": self.drifted,
             "drifted_columns": list(self.drifted_columns),
@@ -63,17 +81,19 @@ class DriftSummary:
                 "reference_compared": self.reference_used,
                 "current_compared": self.current_used,
             },
-            "columns": {
-                c.column: {
-                    "kind": c.kind,
-                    "method": c.method,
-                    "statistic": round(c.statistic, 6),
-                    "threshold": c.threshold,
-                    "drifted": c.drifted,
-                }
-                for c in self.columns
-            },
+            "columns": {c.column: _json_drift(c) for c in self.columns},
+            **outputs,
         }
+
+
+def _json_drift(drift: ColumnDrift) -> dict[str, Any]:
+    return {
+        "kind": drift.kind,
+        "method": drift.method,
+        "statistic": round(drift.statistic, 6),
+        "threshold": drift.threshold,
+        "drifted": drift.drifted,
+    }
 
 
 def sample_rows(frame: pd.DataFrame, limit: int, seed: int) -> pd.DataFrame:
@@ -81,7 +101,7 @@ def sample_rows(frame: pd.DataFrame, limit: int, seed: int) -> pd.DataFrame:
     return frame if len(frame) <= limit else frame.sample(n=limit, random_state=seed)
 
 
-def _method(column: str, kind: str, config: DriftConfig) -> str | None:
+def method_for(column: str, kind: str, config: DriftConfig) -> str | None:
     if column in config.per_column_method:
         return config.per_column_method[column]
     return config.num_method if kind == "numeric" else config.cat_method
@@ -103,39 +123,35 @@ def threshold_for(column: str, kind: str, config: DriftConfig) -> float | None:
 def check_drift(
     reference: pd.DataFrame, current: pd.DataFrame, schema: FeatureSchema, config: DriftConfig
 ) -> DriftSummary:
-    """Drift of every feature column of `current` against `reference` (both conformed)."""
-    from evidently.legacy.calculations.stattests.registry import get_stattest
-    from evidently.legacy.core import ColumnType
-
+    """Drift of every feature column of `current` against `reference` (both conformed), and of
+    the target and the `prediction` column when both frames hold them."""
     for section in ("per_column_method", "per_column_threshold"):
         unknown = sorted(set(getattr(config, section)) - set(schema.features))
         if unknown:
             raise ConfigError(f"drift.{section}: not feature columns: {', '.join(unknown)}")
     ref = sample_rows(reference, config.sampling.max_reference_rows, config.sampling.seed)
     cur = sample_rows(current, config.sampling.max_current_rows, config.sampling.seed)
-    results = []
     kinds: list[tuple[str, Literal["numeric", "categorical"]]] = [
         *((name, "numeric") for name in schema.numeric),
         *((name, "categorical") for name in schema.categorical),
     ]
-    for name, kind in kinds:
-        column_type = ColumnType.Numerical if kind == "numeric" else ColumnType.Categorical
-        left, right = ref[name].dropna(), cur[name].dropna()
-        try:
-            test = get_stattest(left, right, column_type, _method(name, kind, config))
-        except Exception as exc:  # Evidently raises StatTestNotFoundError and friends
-            raise ConfigError(f"drift: column {name!r}: {exc}") from None
-        outcome = test(left, right, column_type, threshold_for(name, kind, config))
-        results.append(
-            ColumnDrift(
-                column=name,
-                kind=kind,
-                method=test.name,
-                statistic=float(outcome.drift_score),
-                threshold=float(outcome.actual_threshold),
-                drifted=bool(outcome.drifted),
-            )
+    results = [
+        _test_column(
+            ref, cur, name, kind, method_for(name, kind, config), threshold_for(name, kind, config)
         )
+        for name, kind in kinds
+    ]
+    outputs: dict[str, ColumnDrift | None] = {"target": None, "prediction": None}
+    output_kind: Literal["numeric", "categorical"] = (
+        "numeric" if schema.task == "regression" else "categorical"
+    )
+    for role, name in (("target", schema.target), ("prediction", PREDICTION)):
+        if name in reference.columns and name in current.columns:  # by type: not per_column_*
+            method, threshold = (
+                method_for(name, output_kind, config),
+                threshold_for(name, output_kind, config),
+            )
+            outputs[role] = _test_column(ref, cur, name, output_kind, method, threshold)
     return DriftSummary(
         columns=tuple(results),
         drift_share=config.drift_share,
@@ -143,4 +159,35 @@ def check_drift(
         current_rows=len(current),
         reference_used=len(ref),
         current_used=len(cur),
+        target=outputs["target"],
+        prediction=outputs["prediction"],
+    )
+
+
+def _test_column(
+    ref: pd.DataFrame,
+    cur: pd.DataFrame,
+    name: str,
+    kind: Literal["numeric", "categorical"],
+    method: str | None,
+    threshold: float | None,
+) -> ColumnDrift:
+    """One column's test; Evidently picks the method when `method` is None."""
+    from evidently.legacy.calculations.stattests.registry import get_stattest
+    from evidently.legacy.core import ColumnType
+
+    column_type = ColumnType.Numerical if kind == "numeric" else ColumnType.Categorical
+    left, right = ref[name].dropna(), cur[name].dropna()
+    try:
+        test = get_stattest(left, right, column_type, method)
+    except Exception as exc:  # Evidently raises StatTestNotFoundError and friends
+        raise ConfigError(f"drift: column {name!r}: {exc}") from None
+    outcome = test(left, right, column_type, threshold)
+    return ColumnDrift(
+        column=name,
+        kind=kind,
+        method=test.name,
+        statistic=float(outcome.drift_score),
+        threshold=float(outcome.actual_threshold),
+        drifted=bool(outcome.drifted),
     )

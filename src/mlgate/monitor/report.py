@@ -1,18 +1,19 @@
-"""The drift report for people: Evidently's own HTML (drift per column and a data summary)."""
+"""The drift report for people: Evidently's own HTML (drift per column and a data summary), and
+with the target and predictions the model's quality: Evidently's classification preset for class
+labels, its regression preset for a numeric target."""
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING
 
 from mlgate.config import DriftConfig
 from mlgate.data.feature_schema import FeatureSchema
-from mlgate.monitor.drift_check import sample_rows
+from mlgate.monitor.drift_check import PREDICTION, method_for, sample_rows, threshold_for
 
 if TYPE_CHECKING:
     import pandas as pd
-
-
-PREDICTION = "prediction"
+    from evidently.core.container import MetricOrContainer
 
 
 def _per_column_thresholds(config: DriftConfig) -> dict[str, float]:
@@ -45,21 +46,38 @@ def render_drift_html(
     positive_label: str | None = None,
 ) -> str:
     """Evidently's data drift and data summary presets, on the same seeded samples as the check;
-    with `labelled` (both frames hold the target and a `prediction` column) also its
-    classification quality preset."""
+    with `labelled` (both frames hold the target and a `prediction` column) also its quality
+    preset for the task: classification or regression."""
     from evidently import (
         BinaryClassification,
         DataDefinition,
         Dataset,
         MulticlassClassification,
+        Regression,
         Report,
     )
-    from evidently.presets import ClassificationPreset, DataDriftPreset, DataSummaryPreset
+    from evidently.metrics import ValueDrift
+    from evidently.presets import (
+        ClassificationPreset,
+        DataDriftPreset,
+        DataSummaryPreset,
+        RegressionPreset,
+    )
+    from sklearn.exceptions import UndefinedMetricWarning
 
     columns = list(schema.features)
+    outputs = [schema.target, PREDICTION] if labelled else []
+    numeric, categorical = list(schema.numeric), list(schema.categorical)
     classification = []
-    if labelled:
-        columns += [schema.target, PREDICTION]
+    regression = []
+    quality: list[MetricOrContainer] = []
+    if labelled and schema.task == "regression":
+        numeric += outputs
+        regression = [Regression(target=schema.target, prediction=PREDICTION)]
+        quality = [RegressionPreset()]
+    elif labelled:
+        categorical += outputs
+        quality = [ClassificationPreset()]
         if len(schema.labels) == 2 and positive_label is not None:
             classification = [
                 BinaryClassification(
@@ -70,19 +88,35 @@ def render_drift_html(
             classification = [
                 MulticlassClassification(target=schema.target, prediction_labels=PREDICTION)
             ]
+    # Tested as the summary tests them: the drift share over the features alone, the target
+    # and the predictions each on its own line with the method and threshold of its type.
+    kind = "numeric" if schema.task == "regression" else "categorical"
+    quality = [
+        *(
+            ValueDrift(
+                column=name,
+                method=method_for(name, kind, config),
+                threshold=threshold_for(name, kind, config),
+            )
+            for name in outputs
+        ),
+        *quality,
+    ]
     definition = DataDefinition(
-        numerical_columns=list(schema.numeric),
-        categorical_columns=list(schema.categorical),
+        numerical_columns=numeric,
+        categorical_columns=categorical,
         classification=classification or None,
+        regression=regression or None,
     )
     ref = sample_rows(reference, config.sampling.max_reference_rows, config.sampling.seed)
     cur = sample_rows(current, config.sampling.max_current_rows, config.sampling.seed)
-    if labelled:  # labels as text, the same on both sides
+    if classification:  # labels as text, the same on both sides
         ref = ref.assign(**{c: ref[c].astype(str) for c in (schema.target, PREDICTION)})
         cur = cur.assign(**{c: cur[c].astype(str) for c in (schema.target, PREDICTION)})
     report = Report(
         [
             DataDriftPreset(
+                columns=list(schema.features),
                 num_method=config.num_method,
                 cat_method=config.cat_method,
                 per_column_method=dict(config.per_column_method) or None,
@@ -92,11 +126,15 @@ def render_drift_html(
                 drift_share=config.drift_share,
             ),
             DataSummaryPreset(),
-            *([ClassificationPreset()] if labelled else []),
+            *quality,
         ]
     )
-    snapshot = report.run(
-        Dataset.from_pandas(cur.loc[:, columns], data_definition=definition),
-        Dataset.from_pandas(ref.loc[:, columns], data_definition=definition),
-    )
+    with warnings.catch_warnings():
+        # The regression preset scores R² per bin of the target: a one-row bin warns (its cell
+        # reads nan), noise in the stage's output that nobody can act on.
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        snapshot = report.run(
+            Dataset.from_pandas(cur.loc[:, [*columns, *outputs]], data_definition=definition),
+            Dataset.from_pandas(ref.loc[:, [*columns, *outputs]], data_definition=definition),
+        )
     return str(snapshot.get_html_str(as_iframe=False))

@@ -38,7 +38,10 @@ def combine_training_data(
     for column in added.columns:
         added[column] = _like(added[column], current[column], origin)
     known = current.loc[:, list(added.columns)].drop_duplicates()
-    unknown = sorted(set(map(str, added[schema.target])) - set(map(str, schema.labels)))
+    # A regression's target is any number (its type checked above); classes must be known ones.
+    known_labels = set(map(str, schema.labels))
+    found = set(map(str, added[schema.target])) if schema.task == "classification" else set()
+    unknown = sorted(found - known_labels)
     if unknown:
         raise SourceError(
             f"{origin}: {schema.target!r} has label(s) the model was not trained on: "

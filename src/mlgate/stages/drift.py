@@ -1,6 +1,11 @@
 """The drift stage: the test split against the training split, as production monitoring will
-compare batches (JSON summary in git, Evidently's HTML for people, with the model's predictions
-so the report shows classification quality too)."""
+compare batches (JSON summary in git, Evidently's HTML for people). The target and the model's
+predictions on both splits are tested too, each on its own line (not in the features' drift
+share: see `mlgate.monitor.drift_check`), and the report shows the model's quality for its task.
+
+The training split's predictions are in-sample: on small, noisy data a forest's spread there is
+wider than on the test split, so the predictions line reads higher than the features' (0.17-0.23
+on scikit-learn's 442-row diabetes data with the default forest, under the 0.25 threshold)."""
 
 from __future__ import annotations
 
@@ -26,17 +31,17 @@ def run(config: Params, progress: Progress = quietly) -> str:
     """Test both columns and predictions; the summary is the stage's metric."""
     from mlgate.data.schema import resolve_positive_label
     from mlgate.files import read_bytes, read_parquet, write_bytes_atomic, write_json
-    from mlgate.monitor.drift_check import check_drift
+    from mlgate.monitor.drift_check import PREDICTION, check_drift
     from mlgate.monitor.report import render_drift_html
 
     schema = validated_schema(VALIDATION_REPORT)
     reference = read_parquet(TRAIN_SPLIT, "split")
     current = read_parquet(TEST_SPLIT, "split")
-    summary = check_drift(reference, current, schema, config.drift)
     model = trained_model(config, read_bytes(MODEL, "train"), schema.task)
     features = list(schema.features)
-    reference = reference.assign(prediction=model.predict(reference.loc[:, features]))
-    current = current.assign(prediction=model.predict(current.loc[:, features]))
+    reference = reference.assign(**{PREDICTION: model.predict(reference.loc[:, features])})
+    current = current.assign(**{PREDICTION: model.predict(current.loc[:, features])})
+    summary = check_drift(reference, current, schema, config.drift)
     with progress("rendering the Evidently report"):
         positive = resolve_positive_label(schema.labels, config.data.positive_label)
         html = render_drift_html(
@@ -50,7 +55,12 @@ def run(config: Params, progress: Progress = quietly) -> str:
     write_bytes_atomic(DRIFT_HTML, html.encode())
     write_json(DRIFT_SUMMARY, summary.to_json_dict())
     verdict = "drift" if summary.drifted else "no drift"
+    outputs = "".join(
+        f", {role} drifted"
+        for role, drift in (("target", summary.target), ("predictions", summary.prediction))
+        if drift is not None and drift.drifted
+    )
     return (
-        f"{verdict}: {len(summary.drifted_columns)}/{len(summary.columns)} columns "
+        f"{verdict}: {len(summary.drifted_columns)}/{len(summary.columns)} columns{outputs} "
         f"→ {DRIFT_SUMMARY}, {DRIFT_HTML}"
     )
