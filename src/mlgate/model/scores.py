@@ -64,7 +64,7 @@ def resolve_score(choice: str, task: TaskName, default: ScoreName | None = None)
             f"{choice} is not a {task} score (expected one of {', '.join(TASK_SCORES[task])}, "
             "or auto)"
         )
-    return choice  # type: ignore[return-value]
+    return choice
 
 
 def direction_of(score: str) -> Direction | None:
