@@ -14,12 +14,8 @@ from mlgate.data.labels import resolve_positive_label
 from mlgate.data.schema import validate_frame
 from mlgate.data.sources import load_source
 from mlgate.data.splitting import split_frame
-from mlgate.model.card_markdown import (
-    CardFacts,
-    TrainingData,
-    render_model_card,
-    summarise_target,
-)
+from mlgate.model.card_markdown import CardFacts, TrainingData, render_model_card
+from mlgate.model.card_target import summarise_target
 from mlgate.model.evaluation import fit_baseline, score_predictions
 from mlgate.model.fitting import train_model
 from mlgate.model.regression_scores import score_regression

@@ -16,7 +16,8 @@ from mlgate.config import CardConfig, DataConfig, ModelConfig
 from mlgate.data.schema import DataLabel, FeatureSchema
 from mlgate.layout import MODEL, RAW_DATA
 from mlgate.markdown import code_block, code_span, table
-from mlgate.model.card_slices import format_score, format_value, slices_section
+from mlgate.model.card_slices import format_score, slices_section
+from mlgate.model.card_target import target_rows
 from mlgate.model.scores import SCORE_LABELS, TASK_SCORES
 from mlgate.model.slice_plan import SlicePlan
 from mlgate.model.slices import SliceReport
@@ -62,22 +63,6 @@ class CardFacts:
         return self.model_config.estimator_for(self.schema.task)
 
 
-def summarise_target(values: pd.Series) -> dict[str, float]:
-    """A regression target's min, median, mean and max (missing values left out), rounded."""
-    known = values.dropna().astype("float64")
-    summary = {
-        "min": known.min(),
-        "median": known.median(),
-        "mean": known.mean(),
-        "max": known.max(),
-    }
-    return {name: round(float(value), 6) for name, value in summary.items()}
-
-
-def _share(count: int, total: int) -> str:
-    return f"{count / total:.1%}" if total else "—"
-
-
 def _header(facts: CardFacts) -> str:
     estimator = facts.estimator.rpartition(".")[2]
     return "\n\n".join(
@@ -98,38 +83,10 @@ def _intended_use(card: CardConfig) -> str:
     return f"## Intended use\n\n{use.strip()}\n\n**Owner:** {owner.strip()}"
 
 
-def _labels(counts: Mapping[str, int]) -> str:
-    total = sum(counts.values())
-    return " · ".join(
-        f"{code_span(label)}: {count:,} ({_share(count, total)})" for label, count in counts.items()
-    )
-
-
-def _target_rows(facts: CardFacts) -> list[list[str]]:
-    data, schema = facts.data, facts.schema
-    if schema.task == "regression":
-        summary = data.target_summary or {}
-        shown = " · ".join(f"{name} {format_value(value)}" for name, value in summary.items())
-        return [
-            ["target", f"{code_span(schema.target)}: a number (regression)"],
-            ["target distribution", f"{shown or '—'} (train + test)"],
-        ]
-    classes = ", ".join(code_span(label) for label in schema.labels)
-    positive = (
-        f"; positive class {code_span(facts.positive_label)}"
-        if facts.positive_label is not None
-        else ""
-    )
-    return [
-        ["target", f"{code_span(schema.target)}: classes {classes}{positive}"],
-        ["label balance", _labels(data.label_counts)],
-    ]
-
-
 def _training_data(facts: CardFacts) -> str:
     data, schema, config = facts.data, facts.schema, facts.data_config
     how = "random" if schema.task == "regression" else "stratified"
-    target, *balance = _target_rows(facts)
+    target, *balance = target_rows(facts)
     rows = [
         ["source", code_span(config.source)],
         ["rows × columns", f"{data.rows:,} × {data.columns} (validated raw data)"],
