@@ -96,15 +96,31 @@ def test_contract_knows_the_training_categories_and_nulls(predictor: Predictor) 
         predictor.predict([records(1)[0] | {"colour": "purple"}])
 
 
-def test_metadata_reports_version_commit_metrics_and_classes(
+def test_metadata_reports_version_commit_metrics_task_and_classes(
     predictor: Predictor, folder: Path
 ) -> None:
     info = predictor.metadata()
+    assert info["task"] == "classification"
     assert (info["model_version"], info["git_branch"]) == (_md5_of(folder), "main")
     assert info["registry_version"] == "v1.2.0"
     assert info["metrics"] == {"model": {"accuracy": 0.9}}
     assert info["classes"] == ["high", "low", "mid"]
     assert len(info["params_digest"]) == 12
+
+
+def test_a_model_packaged_before_regression_existed_is_served_as_a_classifier(
+    folder: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    copy = tmp_path / "model"
+    shutil.copytree(folder, copy)
+    contract = json.loads((copy / "contract.json").read_text())
+    del contract["schema"]["task"]
+    (copy / "contract.json").write_text(json.dumps(contract))
+    predictor = Predictor.from_folder(copy)
+    assert predictor.metadata()["task"] == "classification"
+    assert set(predictor.predict_proba(records(1))["probabilities"][0]) == {"high", "low", "mid"}
 
 
 def test_an_unregistered_model_has_a_null_registry_version() -> None:

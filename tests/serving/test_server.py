@@ -78,6 +78,7 @@ def test_metadata_names_the_dvc_model_hash_and_its_registered_version(
     info = json.loads(body)
     assert info["model_version"] == out["md5"]
     assert info["registry_version"] == "v0.1.0"
+    assert (info["task"], info["classes"]) == ("classification", ["0", "1"])
     assert info["metrics"]["model"]["accuracy"] > 0.9
     assert info["git_sha"] == sh(packaged[0], "git", "rev-parse", "HEAD").strip()
 

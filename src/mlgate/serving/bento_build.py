@@ -85,7 +85,8 @@ def package_model(
     schema = validated_schema(VALIDATION_REPORT)
     report = ValidationReport.from_json_dict(read_json(VALIDATION_REPORT, "validate"))
     model_bytes = read_bytes(MODEL, "train")
-    trained_model(config, model_bytes, schema.task)  # refuse to package a model the service would refuse
+    # Refuse to package a model the service would refuse.
+    trained_model(config, model_bytes, schema.task)
     contract = build_contract(
         schema, read_parquet(TRAIN_SPLIT, "split"), report.null_fraction, config.serving
     )

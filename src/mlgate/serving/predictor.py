@@ -1,7 +1,9 @@
 """The served model without the server: load a packaged model folder, answer requests.
 
 `Packaged` (contract, metadata, log) answers and validates; `Predictor` adds the model. The
-BentoML services are thin shells around these, so the behaviour is tested in-process.
+BentoML services are thin shells around these, so the behaviour is tested in-process. A
+classifier's /predict answers labels and /predict_proba class probabilities; a regressor's
+/predict answers numbers and /predict_proba is refused (`NoProbabilities`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mlgate.data.feature_schema import Task
 from mlgate.serving.contract import RequestContract, check_records, records_to_frame
 from mlgate.serving.predlog import HASH_KEY_VARIABLE, PredictionLog
 
@@ -24,8 +27,23 @@ CONTRACT_FILE = "contract.json"
 METADATA_FILE = "metadata.json"
 LOG_DIR_VARIABLE = "MLGATE_PREDICTION_LOG_DIR"
 SAMPLE_RATE_VARIABLE = "MLGATE_PREDICTION_LOG_SAMPLE_RATE"
+DIGITS = 6  # probabilities and predicted numbers are rounded to this many decimals
 
 Probabilities = dict[str, float]  # class label's text → probability
+
+
+class NoProbabilities(Exception):
+    """/predict_proba asked of a regression model: a 404, not a 400.
+
+    The request is well formed (400 and 422 would send the client to fix its records) and the
+    method is right (405); what it asks for, class probabilities, does not exist for this model.
+    The route is declared only because the service class is fixed before the model is loaded.
+    """
+
+    status = 404
+
+    def __init__(self) -> None:
+        super().__init__("this model is a regression: /predict_proba has no classes; use /predict")
 
 
 @dataclass
@@ -49,6 +67,16 @@ class Packaged:
     def version(self) -> str:
         return str(self.info["model_version"])
 
+    @property
+    def task(self) -> Task:
+        """From the contract, so a model packaged before regression existed is a classifier."""
+        return self.contract.schema.task
+
+    def refuse_probabilities(self) -> None:
+        """NoProbabilities unless the model has classes."""
+        if self.task == "regression":
+            raise NoProbabilities
+
     def check(self, records: object) -> Sequence[Mapping[str, Any]]:
         """The records if they keep the contract; RequestError naming the problem otherwise."""
         return check_records(records, self.contract)
@@ -61,15 +89,22 @@ class Packaged:
     def predictions(
         self, records: Sequence[Mapping[str, Any]], rows: Sequence[Probabilities]
     ) -> dict[str, Any]:
-        """The /predict answer (the most probable label per record), logged."""
+        """A classifier's /predict answer (the most probable label per record), logged."""
         labels = self._best_labels(rows)
         self.log.record(records, labels, rows, self.version)
         return {"predictions": labels, "model_version": self.version}
 
+    def estimates(
+        self, records: Sequence[Mapping[str, Any]], values: Sequence[float]
+    ) -> dict[str, Any]:
+        """A regressor's /predict answer (one number per record), logged without probabilities."""
+        self.log.record(records, values, None, self.version)
+        return {"predictions": list(values), "model_version": self.version}
+
     def probabilities(
         self, records: Sequence[Mapping[str, Any]], rows: Sequence[Probabilities]
     ) -> dict[str, Any]:
-        """The /predict_proba answer, logged."""
+        """A classifier's /predict_proba answer, logged."""
         self.log.record(records, self._best_labels(rows), rows, self.version)
         return {"probabilities": list(rows), "model_version": self.version}
 
@@ -85,7 +120,8 @@ class Packaged:
             "hash_fields": sorted(log.hash_fields),
         }
         return self.info | {
-            "classes": [str(label) for label in self.contract.schema.labels],
+            "task": self.task,
+            "classes": [str(label) for label in self.contract.schema.labels],  # none: regression
             "prediction_log": effective,
         }
 
@@ -132,21 +168,36 @@ class Predictor:
         return cls(packaged, model)
 
     def score(self, records: Sequence[Mapping[str, Any]]) -> list[Probabilities]:
-        """Class probabilities for records that already passed the contract."""
+        """Class probabilities for records that already passed the contract (a classifier)."""
         frame = records_to_frame(records, self.packaged.contract.schema)
         classes = [str(c.item() if hasattr(c, "item") else c) for c in self.model.classes_]
         return [
-            {label: round(float(p), 6) for label, p in zip(classes, row, strict=True)}
+            {label: round(float(p), DIGITS) for label, p in zip(classes, row, strict=True)}
             for row in self.model.predict_proba(frame)
         ]
 
+    def estimate(self, records: Sequence[Mapping[str, Any]]) -> list[float]:
+        """Predicted numbers for records that already passed the contract (a regressor)."""
+        frame = records_to_frame(records, self.packaged.contract.schema)
+        return [round(float(value), DIGITS) for value in self.model.predict(frame)]
+
+    def predictions(self, records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+        """The /predict answer for checked records, by task, logged."""
+        if self.packaged.task == "regression":
+            return self.packaged.estimates(records, self.estimate(records))
+        return self.packaged.predictions(records, self.score(records))
+
+    def probabilities(self, records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+        """The /predict_proba answer for checked records, logged (a classifier only)."""
+        self.packaged.refuse_probabilities()
+        return self.packaged.probabilities(records, self.score(records))
+
     def predict(self, records: object) -> dict[str, Any]:
-        checked = self.packaged.check(records)
-        return self.packaged.predictions(checked, self.score(checked))
+        return self.predictions(self.packaged.check(records))
 
     def predict_proba(self, records: object) -> dict[str, Any]:
-        checked = self.packaged.check(records)
-        return self.packaged.probabilities(checked, self.score(checked))
+        self.packaged.refuse_probabilities()  # before the records: fixing them would not help
+        return self.probabilities(self.packaged.check(records))
 
     def metadata(self) -> dict[str, Any]:
         return self.packaged.metadata()

@@ -2,11 +2,12 @@
 
 Each request is checked against the training contract as it is parsed (a bad request is a 400
 of its own), then BentoML's adaptive batching merges concurrent requests into one
-`predict_proba` call, which is what makes a tree ensemble fast under load. The model is
-declared on the class (not loaded ad hoc) so `bentoml build` packs it into the bento and the
-image (BentoML issues #4702/#5319). Health, readiness, liveness and Prometheus `/metrics` are
-BentoML's own endpoints. Two ASGI middlewares run inside BentoML's own (metrics, timeout): 415
-for a body not declared as JSON, 413 for a body beyond the contract's max_body_bytes.
+`predict_proba` (a classifier) or `predict` (a regressor) call, which is what makes a tree
+ensemble fast under load. The model is declared on the class (not loaded ad hoc) so `bentoml
+build` packs it into the bento and the image (BentoML issues #4702/#5319). Health, readiness,
+liveness and Prometheus `/metrics` are BentoML's own endpoints. Three ASGI middlewares run
+inside BentoML's own (metrics, timeout): 404 for a regressor's /predict_proba, 415 for a body
+not declared as JSON, 413 for a body beyond the contract's max_body_bytes.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from mlgate.serving.contract import (
     show_name,
 )
 from mlgate.serving.package import MODEL_NAME
-from mlgate.serving.predictor import Predictor, Probabilities
+from mlgate.serving.predictor import NoProbabilities, Predictor, Probabilities
 from mlgate.serving.predlog import DROP_REASONS, PredictionLog
 
 MAX_BATCH_RECORDS = 512
@@ -70,6 +71,31 @@ class Records(BaseModel):
             raise ValueError("the model is still loading")
         check_records(self.records, _Loaded.contract)  # RequestError names record and field
         return self
+
+
+class RefuseProbabilities:
+    """A regressor's /predict_proba: NoProbabilities' 404, before the body is read.
+
+    The route exists for every model (the class is declared before the model is loaded); a
+    regressor refuses it here, so the refusal never waits in, or fails, a batch.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        contract = _Loaded.contract
+        if (
+            scope["type"] == "http"
+            and scope["path"].rstrip("/") == "/predict_proba"
+            and contract is not None
+            and contract.schema.task == "regression"
+        ):
+            refused = NoProbabilities()
+            answer = JSONResponse({"error": str(refused)}, status_code=refused.status)
+            await answer(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 class RequireJson:
@@ -186,7 +212,8 @@ def _batched_api(route: str) -> Any:
 
 @bentoml.service(traffic={"timeout": 30})
 class MlgateModel:
-    """Labels and class probabilities for records that keep the training contract."""
+    """Predictions for records that keep the training contract: labels and class
+    probabilities from a classifier, numbers from a regressor."""
 
     stored = bentoml.models.BentoModel(f"{MODEL_NAME}:latest")
 
@@ -197,21 +224,23 @@ class MlgateModel:
 
     @_batched_api("/predict")
     def predict(self, records: list[dict[str, Any]]) -> list[Any]:
-        """The most probable label for each record."""
-        rows = self.predictor.score(records)
-        return list(self.predictor.packaged.predictions(records, rows)["predictions"])
+        """For each record, the most probable label (a classifier) or the predicted number
+        (a regressor, to 6 decimals)."""
+        return list(self.predictor.predictions(records)["predictions"])
 
     @_batched_api("/predict_proba")
     def predict_proba(self, records: list[dict[str, Any]]) -> list[Probabilities]:
-        """Class probabilities for each record, keyed by class label."""
-        rows = self.predictor.score(records)
-        return list(self.predictor.packaged.probabilities(records, rows)["probabilities"])
+        """Class probabilities for each record, keyed by class label; a regressor answers 404."""
+        return list(self.predictor.probabilities(records)["probabilities"])
 
     @bentoml.api(route="/metadata")
     def metadata(self) -> dict[str, Any]:
-        """Model version (its DVC hash), git commit and branch, metrics, params digest."""
+        """Model version (its DVC hash), task, classes, git commit and branch, metrics, params
+        digest."""
         return self.predictor.metadata()
 
 
+# The first added runs first: a regressor's /predict_proba is refused whatever its body.
+MlgateModel.add_asgi_middleware(RefuseProbabilities)  # type: ignore[attr-defined]
 MlgateModel.add_asgi_middleware(RequireJson)  # type: ignore[attr-defined]
 MlgateModel.add_asgi_middleware(LimitBody)  # type: ignore[attr-defined]
