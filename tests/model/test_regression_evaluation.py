@@ -63,7 +63,7 @@ def test_importance_is_measured_in_rmse(fitted: tuple) -> None:
     model, baseline, test = fitted
     result = evaluate_regressor(model, baseline, test, SCHEMA, importance_repeats=2, seed=0)
     ranked = importance_rows(result.importance)
-    assert [row["feature"] for row in ranked][0] == "area (m²)"  # the price is mostly area
+    assert ranked[0]["feature"] == "area (m²)"  # the price is mostly area
     assert ranked[0]["importance"] > 1_000  # in price units, not in log loss
 
 
@@ -81,5 +81,7 @@ def test_big_test_splits_plot_a_seeded_sample(
 
 def test_a_classifier_baseline_strategy_is_refused_for_a_regression() -> None:
     config = ModelConfig.model_validate({"baseline": "prior"})
-    with pytest.raises(ValueError, match=r"model.baseline: prior is not a strategy for a regression"):
+    with pytest.raises(
+        ValueError, match=r"model.baseline: prior is not a strategy for a regression"
+    ):
         config.baseline_for("regression")

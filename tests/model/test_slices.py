@@ -96,7 +96,7 @@ def test_every_category_is_a_slice_and_missing_values_are_one_too(custom: tuple)
 def test_a_category_literally_named_missing_is_not_the_missing_slice() -> None:
     test = pd.DataFrame({"colour": ["(missing)", None, "red"], "outcome": ["a", "b", "a"]})
     schema = FeatureSchema(target="outcome", labels=("a", "b"), numeric=(), categorical=("colour",))
-    masks = slice_masks(test, test, schema, plan())
+    masks = slice_masks(test, test, schema, plan().numeric_bins)
     assert [(m.name, m.missing, m.rows.tolist()) for m in masks] == [
         ("(missing)", False, [True, False, False]),
         ("red", False, [False, False, True]),
@@ -124,7 +124,7 @@ def test_tied_quantiles_collapse_into_fewer_bins() -> None:
 def test_cut_points_bin_values_right_closed_and_missing_values_apart() -> None:
     test = pd.DataFrame({"x": [8.0, 8.5, 12.0, 12.01, np.nan, -50.0], "outcome": ["a"] * 6})
     schema = FeatureSchema(target="outcome", labels=("a", "b"), numeric=("x",), categorical=())
-    masks = slice_masks(test, test, schema, plan(numeric_bins={"x": [8, 12]}))
+    masks = slice_masks(test, test, schema, plan(numeric_bins={"x": [8, 12]}).numeric_bins)
     assert [(m.name, np.flatnonzero(m.rows).tolist()) for m in masks] == [
         ("≤ 8", [0, 5]),
         ("(8, 12]", [1, 2]),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from mlgate.review.changes import PlotData
+from mlgate.config import parse_gates
+from mlgate.review.changes import Comparison, MetricChange, PlotData
+from mlgate.review.gates import check_gates
 from mlgate.review.regression_plots import (
     error_by_range,
     mermaid_error_by_range,
@@ -10,7 +12,8 @@ from mlgate.review.regression_plots import (
     render_residuals_png,
     shared_edges,
 )
-from tests.review.test_render import comparison, render
+from mlgate.review.render import PlotLinks, render_review
+from mlgate.review.revisions import Revision
 from tests.support.markdown import row, table_with
 
 BASE_PLOTS = PlotData(predicted=((1.0, 1.5), (2.0, 2.0), (3.0, 2.0), (4.0, 4.0), (5.0, 7.0)))
@@ -27,6 +30,29 @@ GATES = {
     "max_regression": {"rmse": "5%", "r2": 0.02},
     "baseline_margin": {"rmse": "10%"},
 }
+
+
+def comparison(
+    metrics: dict[str, tuple[float | None, float | None]],
+    plots: tuple[PlotData | None, PlotData | None],
+) -> Comparison:
+    changes = tuple(MetricChange(name, b, h) for name, (b, h) in metrics.items())
+    return Comparison(
+        Revision("main", "a" * 40),
+        Revision("HEAD", "b" * 40),
+        False,
+        changes,
+        (),
+        (),
+        (None, None),
+        plots,
+    )
+
+
+def render(compared: Comparison, gates: dict[str, object], plots: str = "images") -> str:
+    verdict = check_gates(compared.metrics, parse_gates(gates, "params.yaml"), "`params.yaml`")
+    links = PlotLinks("review/predicted.png", "review/residuals.png", None)
+    return render_review(compared, verdict, plots=plots, links=links)  # type: ignore[arg-type]
 
 
 def test_the_error_by_range_of_the_true_value() -> None:
@@ -53,14 +79,19 @@ def test_a_regression_review_shows_its_scores_gates_and_error_table() -> None:
     assert "Not applied (not regression scores): accuracy." in text
     assert "✅ **Quality gate passed** (3 gates)" in text
     errors = table_with(text, "actual value")
-    assert errors[-1] == {"actual value": "4 – 5", "rows (PR)": "2", "MAE base": "1", "MAE PR": "0.25"}
-    assert "![predicted vs actual](review/confusion.png)" in text  # the links it was given
+    assert errors[-1] == {
+        "actual value": "4 to 5",
+        "rows (PR)": "2",
+        "MAE base": "1",
+        "MAE PR": "0.25",
+    }
+    assert "![predicted vs actual](review/predicted.png)" in text
 
 
 def test_mermaid_mode_draws_the_error_by_range_for_both_sides() -> None:
     text = render(comparison(SCORES, plots=(BASE_PLOTS, HEAD_PLOTS)), gates=GATES, plots="mermaid")
     chart = text.split("```mermaid", 1)[1].split("```", 1)[0]
-    assert 'x-axis ["1–2", "2–3", "3–4", "4–5"]' in chart
+    assert 'x-axis ["1 to 2", "2 to 3", "3 to 4", "4 to 5"]' in chart
     assert chart.count("line [") == 2
     assert mermaid_error_by_range(None, HEAD_PLOTS).count("line [") == 1
 

@@ -73,7 +73,7 @@ def gate(
     from mlgate.files import write_json
     from mlgate.layout import DRIFT_SUMMARY, METRICS
     from mlgate.review.collect import collect_metrics
-    from mlgate.review.gates import KIND_LABELS
+    from mlgate.review.gate_verdict import KIND_LABELS
     from mlgate.review.workspace import judge_workspace, open_review
 
     config = load(params)

@@ -23,7 +23,7 @@ from mlgate.model.slice_plan import SlicePlan
 from mlgate.model.slices import SliceReport
 
 if TYPE_CHECKING:
-    import pandas as pd
+    pass
 
 TITLE = "Model card"
 
@@ -86,7 +86,9 @@ def _intended_use(card: CardConfig) -> str:
 def _training_data(facts: CardFacts) -> str:
     data, schema, config = facts.data, facts.schema, facts.data_config
     how = "random" if schema.task == "regression" else "stratified"
-    target, *balance = target_rows(facts)
+    target, *balance = target_rows(
+        facts.schema, facts.data.label_counts, facts.data.target_summary, facts.positive_label
+    )
     rows = [
         ["source", code_span(config.source)],
         ["rows × columns", f"{data.rows:,} × {data.columns} (validated raw data)"],

@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from mlgate.data.feature_schema import DataLabel, FeatureSchema
 from mlgate.markdown import code_span
 from mlgate.model.card_slices import format_value
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from mlgate.model.card_markdown import CardFacts
 
 
 def summarise_target(values: pd.Series) -> dict[str, float]:
@@ -38,23 +37,23 @@ def _labels(counts: Mapping[str, int]) -> str:
     )
 
 
-def target_rows(facts: CardFacts) -> list[list[str]]:
+def target_rows(
+    schema: FeatureSchema,
+    label_counts: Mapping[str, int],
+    target_summary: Mapping[str, float] | None,
+    positive_label: DataLabel | None,
+) -> list[list[str]]:
     """The card's rows about the target: its classes and balance, or a regression's spread."""
-    data, schema = facts.data, facts.schema
     if schema.task == "regression":
-        summary = data.target_summary or {}
+        summary = target_summary or {}
         shown = " · ".join(f"{name} {format_value(value)}" for name, value in summary.items())
         return [
             ["target", f"{code_span(schema.target)}: a number (regression)"],
             ["target distribution", f"{shown or '—'} (train + test)"],
         ]
     classes = ", ".join(code_span(label) for label in schema.labels)
-    positive = (
-        f"; positive class {code_span(facts.positive_label)}"
-        if facts.positive_label is not None
-        else ""
-    )
+    positive = f"; positive class {code_span(positive_label)}" if positive_label is not None else ""
     return [
         ["target", f"{code_span(schema.target)}: classes {classes}{positive}"],
-        ["label balance", _labels(data.label_counts)],
+        ["label balance", _labels(label_counts)],
     ]

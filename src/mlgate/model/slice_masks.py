@@ -3,7 +3,7 @@ of a numeric one, and the rows where the feature is missing."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Literal
@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from mlgate.model.slice_plan import SlicePlan
 
 MISSING = "(missing)"
 SIGNIFICANT_DIGITS = 6  # quantile cut points are rounded, so they print exactly as they bin
@@ -79,10 +78,13 @@ def check_bins_columns(settings: SliceSettings, schema: FeatureSchema) -> None:
 
 
 def slice_masks(
-    test: pd.DataFrame, train: pd.DataFrame, schema: FeatureSchema, plan: SlicePlan
+    test: pd.DataFrame,
+    train: pd.DataFrame,
+    schema: FeatureSchema,
+    numeric_bins: Mapping[str, NumericBins],
 ) -> list[SliceMask]:
     """Every categorical feature by category (sorted, missing last), then each binned numeric
-    feature by bin (in the plan's order, missing last); empty bins are listed too."""
+    feature by bin (in the given order, missing last); empty bins are listed too."""
     import numpy as np
 
     masks: list[SliceMask] = []
@@ -95,7 +97,7 @@ def slice_masks(
             masks.append(SliceMask(feature, "categorical", category, False, rows))
         if absent.any():
             masks.append(SliceMask(feature, "categorical", MISSING, True, absent))
-    for feature, bins in plan.numeric_bins.items():
+    for feature, bins in numeric_bins.items():
         cuts = cut_points(train[feature], bins)
         values = test[feature].to_numpy(dtype="float64")
         absent = np.isnan(values)

@@ -153,7 +153,7 @@ def score_slices(
     positive_label: DataLabel | None,
 ) -> SliceReport:
     """Score the model on every slice of the test split and find the worst ranked one."""
-    masks = slice_masks(test, train, schema, plan)
+    masks = slice_masks(test, train, schema, plan.numeric_bins)
     classes: list[DataLabel] = []
     if schema.task == "regression":
         slices = _regressor_slices(model, test, schema, masks, plan)

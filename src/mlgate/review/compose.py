@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from mlgate.layout import (
     CONFUSION_PLOT,
-    PREDICTED_PLOT,
     DRIFT_SUMMARY,
     METRICS,
+    PREDICTED_PLOT,
     ROC_PLOT,
     SLICES,
     VALIDATION_REPORT,
@@ -26,7 +26,7 @@ from mlgate.review.workspace import (
 
 if TYPE_CHECKING:
     from mlgate.config import Params
-    from mlgate.review.gates import GateVerdict
+    from mlgate.review.gate_verdict import GateVerdict
     from mlgate.review.render import PlotsMode
 
 
@@ -51,9 +51,8 @@ def write_review(
     """reports/review.md (or `out`), its images and review.json in a folder beside it."""
     from mlgate.files import json_bytes, write_bytes_atomic
     from mlgate.review.card_section import card_section, card_url
-    from mlgate.review.collect import collect_comparison
+    from mlgate.review.collect import PlotTargets, collect_comparison
     from mlgate.review.drift_section import drift_section
-    from mlgate.review.collect import PlotTargets
     from mlgate.review.plots import render_confusion_png, render_roc_png
     from mlgate.review.regression_plots import render_predicted_png, render_residuals_png
     from mlgate.review.render import PlotLinks, render_review

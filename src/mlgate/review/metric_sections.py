@@ -10,7 +10,7 @@ from mlgate.markdown import inert_text as _text
 from mlgate.markdown import table as _table
 from mlgate.model.scores import SCORE_LABELS
 from mlgate.review.changes import Comparison, MetricChange
-from mlgate.review.gates import KIND_LABELS, GateVerdict
+from mlgate.review.gate_verdict import KIND_LABELS, GateVerdict
 
 
 def _number(value: float | None, integer: bool = False) -> str:

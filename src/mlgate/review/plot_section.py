@@ -52,7 +52,7 @@ def _error_table(comparison: Comparison) -> str:
     before = error_by_range(base, edges) if base is not None and base.is_regression else None
     rows = []
     for index, now in enumerate(after):
-        cells = [f"{_fmt(now.low)} – {_fmt(now.high)}", str(now.rows)]
+        cells = [f"{_fmt(now.low)} to {_fmt(now.high)}", str(now.rows)]
         if before is not None:
             cells += [_fmt(before[index].mae), _fmt(now.mae)]
         else:
@@ -109,7 +109,8 @@ def plots_section(comparison: Comparison, mode: PlotsMode, links: PlotLinks) -> 
         if mode == "mermaid":
             legend = "grey: base, blue: PR" if base is not None else "PR"
             chart = mermaid_error_by_range(base, head) if regression else mermaid_roc(base, head)
-            parts.append(f"{'Error by range' if regression else 'ROC curve'} ({legend}):\n\n{chart}")
+            title = "Error by range" if regression else "ROC curve"
+            parts.append(f"{title} ({legend}):\n\n{chart}")
         else:
             if links.artifact_url:
                 where = f"in [this run's artifacts]({links.artifact_url}) (`model-review`)"

@@ -64,7 +64,7 @@ def roc_on_grid(
     return values
 
 
-def _png(figure: object) -> bytes:
+def png_bytes(figure: object) -> bytes:
     import io
 
     import matplotlib.pyplot as plt
@@ -75,7 +75,7 @@ def _png(figure: object) -> bytes:
     return buffer.getvalue()
 
 
-def _pyplot() -> ModuleType:
+def pyplot() -> ModuleType:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -86,7 +86,7 @@ def _pyplot() -> ModuleType:
 
 def render_confusion_png(base: PlotData | None, head: PlotData) -> bytes:
     """Confusion matrices side by side: base on the left, the pull request on the right."""
-    plt = _pyplot()
+    plt = pyplot()
     labels = shared_labels(base, head)
     panels = (
         [("base", base), ("pull request", head)] if base is not None else [("pull request", head)]
@@ -111,12 +111,12 @@ def render_confusion_png(base: PlotData | None, head: PlotData) -> bytes:
         axis.set_ylabel("actual")
         axis.set_title(title)
     figure.tight_layout()
-    return _png(figure)
+    return png_bytes(figure)
 
 
 def render_roc_png(base: PlotData | None, head: PlotData) -> bytes:
     """Both ROC curves on one chart, with the chance diagonal."""
-    plt = _pyplot()
+    plt = pyplot()
     figure, axis = plt.subplots(figsize=(HEIGHT_INCHES * 1.15, HEIGHT_INCHES), dpi=DPI)
     axis.plot([0, 1], [0, 1], linestyle=":", color="#bbbbbb", label="chance")
     if base is not None:
@@ -129,7 +129,7 @@ def render_roc_png(base: PlotData | None, head: PlotData) -> bytes:
     axis.set_title("ROC curve (test split)")
     axis.legend(loc="lower right")
     figure.tight_layout()
-    return _png(figure)
+    return png_bytes(figure)
 
 
 def mermaid_roc(base: PlotData | None, head: PlotData) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from itertools import pairwise
 
 from mlgate.review.changes import PlotData
-from mlgate.review.plots import BASE_COLOUR, DPI, HEAD_COLOUR, HEIGHT_INCHES, _png, _pyplot
+from mlgate.review.plots import BASE_COLOUR, DPI, HEAD_COLOUR, HEIGHT_INCHES, png_bytes, pyplot
 
 RANGES = 4  # quartiles of the true value
 
@@ -31,7 +32,7 @@ def _edges(values: list[float], parts: int) -> list[float]:
 def error_by_range(side: PlotData, edges: list[float]) -> list[RangeError]:
     """MAE in each range of the true value; the last range includes its top edge."""
     ranges = []
-    for index, (low, high) in enumerate(zip(edges, edges[1:], strict=False)):
+    for index, (low, high) in enumerate(pairwise(edges)):
         last = index == len(edges) - 2
         errors = [
             abs(predicted - actual)
@@ -52,7 +53,7 @@ def shared_edges(base: PlotData | None, head: PlotData) -> list[float]:
 
 def render_predicted_png(base: PlotData | None, head: PlotData) -> bytes:
     """Predicted against actual, base in grey and the PR in blue, with the perfect diagonal."""
-    plt = _pyplot()
+    plt = pyplot()
     figure, axis = plt.subplots(figsize=(HEIGHT_INCHES * 1.15, HEIGHT_INCHES), dpi=DPI)
     values = [v for side in (base, head) if side for pair in side.predicted for v in pair]
     low, high = min(values), max(values)
@@ -65,12 +66,12 @@ def render_predicted_png(base: PlotData | None, head: PlotData) -> bytes:
     axis.set_title("Predicted vs actual (test split)")
     axis.legend(loc="upper left")
     figure.tight_layout()
-    return _png(figure)
+    return png_bytes(figure)
 
 
 def render_residuals_png(base: PlotData | None, head: PlotData) -> bytes:
     """Residual distributions (actual − predicted): a good model's are narrow and centred on 0."""
-    plt = _pyplot()
+    plt = pyplot()
     figure, axis = plt.subplots(figsize=(HEIGHT_INCHES * 1.15, HEIGHT_INCHES), dpi=DPI)
     sides = [("base", base, BASE_COLOUR), ("pull request", head, HEAD_COLOUR)]
     residuals = {
@@ -97,13 +98,13 @@ def render_residuals_png(base: PlotData | None, head: PlotData) -> bytes:
     axis.set_title("Residuals (test split)")
     axis.legend(loc="upper right")
     figure.tight_layout()
-    return _png(figure)
+    return png_bytes(figure)
 
 
 def mermaid_error_by_range(base: PlotData | None, head: PlotData) -> str:
     """Mean absolute error per quartile of the true value, as a chart GitHub draws itself."""
     edges = shared_edges(base, head)
-    names = [f"{low:.3g}–{high:.3g}" for low, high in zip(edges, edges[1:], strict=False)]
+    names = [f"{low:.3g} to {high:.3g}" for low, high in pairwise(edges)]
     palette = f"{BASE_COLOUR}, {HEAD_COLOUR}" if base is not None else HEAD_COLOUR
     lines = [
         "```mermaid",

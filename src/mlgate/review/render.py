@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from mlgate.markdown import code_span as _code
 from mlgate.review.changes import Comparison
-from mlgate.review.gates import GateVerdict
+from mlgate.review.gate_verdict import GateVerdict
 from mlgate.review.input_sections import data_section, params_section
 from mlgate.review.metric_sections import gate_section, headline, metrics_section
 from mlgate.review.plot_section import PlotLinks, PlotsMode, plots_section

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from mlgate.config import GatesConfig, Params
     from mlgate.model.slices import SliceReport
     from mlgate.review.changes import MetricChange
-    from mlgate.review.gates import GateVerdict
+    from mlgate.review.gate_verdict import GateVerdict
     from mlgate.review.revisions import Revision
 
 

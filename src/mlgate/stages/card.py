@@ -34,8 +34,8 @@ def run(config: Params, progress: Progress = quietly) -> str:
     from mlgate.data.schema import resolve_positive_label
     from mlgate.files import read_bytes, read_json, read_parquet, write_bytes_atomic, write_json
     from mlgate.model.card_markdown import CardFacts, TrainingData, render_model_card
-    from mlgate.model.card_target import summarise_target
     from mlgate.model.card_slices import slice_label
+    from mlgate.model.card_target import summarise_target
     from mlgate.model.scores import SCORE_LABELS
     from mlgate.model.slice_plan import importance_order, plan_slices, slice_metric
     from mlgate.model.slices import check_bins_columns, score_slices
