@@ -10,14 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from numpy.typing import ArrayLike
 
 RegressionScore = Literal["rmse", "mae", "r2", "mape"]  # their directions: model/scores.py
 DIGITS = 6
 
 
 def score_regression(
-    y_true: Sequence[float], predicted: Sequence[float]
+    y_true: ArrayLike, predicted: ArrayLike
 ) -> dict[RegressionScore, float | None]:
     """RMSE, MAE, R² (None on fewer than two rows) and MAPE (None where a true value is 0)."""
     import numpy as np

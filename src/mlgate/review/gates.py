@@ -170,7 +170,7 @@ def evaluated_task(metrics: Sequence[MetricChange]) -> TaskName | None:
         for metric in metrics
         if metric.name.startswith("model.") and metric.head is not None
     } - {None}
-    return next(iter(tasks)) if len(tasks) == 1 else None  # type: ignore[return-value]
+    return next(iter(tasks)) if len(tasks) == 1 else None
 
 
 def _set_aside(gates: GatesConfig, applies: Callable[[str], bool]) -> tuple[str, ...]:

@@ -54,19 +54,30 @@ def run(config: Params, progress: Progress = quietly) -> str:
     test_frame = read_parquet(TEST_SPLIT, "split")
     model = trained_model(config, read_bytes(MODEL, "train"), schema.task)
     baseline = fit_baseline(train_frame, schema, strategy, config.data.seed)
-    common = {
-        "importance_repeats": config.model.importance_repeats,
-        "importance_max_rows": config.model.importance_max_rows,
-        "seed": config.data.seed,
-    }
+    repeats, max_rows = config.model.importance_repeats, config.model.importance_max_rows
     result: Evaluation | RegressionEvaluation
     with progress(f"evaluating on {len(test_frame)} rows"):
         if schema.task == "regression":
-            result = evaluate_regressor(model, baseline, test_frame, schema, **common)
+            result = evaluate_regressor(
+                model,
+                baseline,
+                test_frame,
+                schema,
+                importance_repeats=repeats,
+                importance_max_rows=max_rows,
+                seed=config.data.seed,
+            )
         else:
             positive = resolve_positive_label(schema.labels, config.data.positive_label)
             result = evaluate_model(
-                model, baseline, test_frame, schema, positive_label=positive, **common
+                model,
+                baseline,
+                test_frame,
+                schema,
+                positive_label=positive,
+                importance_repeats=repeats,
+                importance_max_rows=max_rows,
+                seed=config.data.seed,
             )
         png = render_importance_png(result.importance, IMPORTANCE_SCORING[schema.task][1])
     for other in (path for paths in TASK_PLOTS.values() for path in paths):
