@@ -59,8 +59,12 @@ def render_predicted_png(base: PlotData | None, head: PlotData) -> bytes:
     low, high = min(values), max(values)
     axis.plot([low, high], [low, high], linestyle=":", color="#bbbbbb", label="perfect")
     if base is not None:
-        axis.scatter(*zip(*base.predicted, strict=True), s=8, color=BASE_COLOUR, label="base")
-    axis.scatter(*zip(*head.predicted, strict=True), s=8, color=HEAD_COLOUR, label="pull request")
+        axis.scatter(
+            *zip(*base.predicted, strict=True), s=8, alpha=0.6, color=BASE_COLOUR, label="base"
+        )
+    axis.scatter(
+        *zip(*head.predicted, strict=True), s=8, alpha=0.6, color=HEAD_COLOUR, label="pull request"
+    )
     axis.set_xlabel("actual")
     axis.set_ylabel("predicted")
     axis.set_title("Predicted vs actual (test split)")
