@@ -42,7 +42,7 @@ def validate(params: ParamsOption = PARAMS) -> None:
 
 @reports_errors
 def split(params: ParamsOption = PARAMS) -> None:
-    """Seeded, stratified train/test split of the validated data."""
+    """Seeded train/test split of the validated data (stratified by class for a classification)."""
     from mlgate.stages import split
 
     _run_stage("split", split.run, params)

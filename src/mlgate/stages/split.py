@@ -1,4 +1,5 @@
-"""The split stage: a seeded, stratified train/test split of the validated data."""
+"""The split stage: a seeded train/test split of the validated data, stratified by class for a
+classification (a regression's is random)."""
 
 from __future__ import annotations
 
