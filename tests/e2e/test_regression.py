@@ -12,6 +12,7 @@ from benchmarks.pipeline import copy_project
 
 from tests.support.datasets import make_regression_frame
 from tests.support.markdown import row, table_with
+from tests.support.projects import clone_on_a_branch
 from tests.support.shell import attempt, sh, stages_run
 
 pytestmark = pytest.mark.slow
@@ -41,12 +42,7 @@ def upstream(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def branch(upstream: Path, tmp_path: Path) -> Path:
-    clone = tmp_path / "clone"
-    sh(tmp_path, "git", "clone", "-q", str(upstream), str(clone))
-    sh(clone, "dvc", "cache", "dir", "--local", str(upstream / ".dvc" / "cache"))
-    sh(clone, "dvc", "checkout", "-q")
-    sh(clone, "git", "checkout", "-q", "-b", "change")
-    return clone
+    return clone_on_a_branch(upstream, tmp_path)
 
 
 def set_model_params(folder: Path, **values: object) -> None:

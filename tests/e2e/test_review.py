@@ -16,6 +16,7 @@ from benchmarks.pipeline import copy_project
 
 from tests.support.datasets import make_custom_frame, params_with
 from tests.support.markdown import row, table_with
+from tests.support.projects import clone_on_a_branch
 from tests.support.shell import attempt, sh, stages_run
 
 pytestmark = pytest.mark.slow
@@ -54,13 +55,7 @@ def upstream(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def branch(upstream: Path, tmp_path: Path) -> Path:
-    """A clone of the fork on a new branch, sharing its DVC cache (so only changed stages run)."""
-    clone = tmp_path / "clone"
-    sh(tmp_path, "git", "clone", "-q", str(upstream), str(clone))
-    sh(clone, "dvc", "cache", "dir", "--local", str(upstream / ".dvc" / "cache"))
-    sh(clone, "dvc", "checkout", "-q")
-    sh(clone, "git", "checkout", "-q", "-b", "change")
-    return clone
+    return clone_on_a_branch(upstream, tmp_path)
 
 
 def review(folder: Path, *extra: str) -> str:
