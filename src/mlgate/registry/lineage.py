@@ -6,7 +6,7 @@ changed the model (code, dependencies) a patch.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -97,9 +97,15 @@ def params(entry: Mapping[str, Any]) -> dict[str, Any]:
     return found
 
 
+def written_by(path: str, outputs: Iterable[str]) -> bool:
+    """Whether `path` is one of the outputs or a file inside an output folder (the evaluate
+    stage writes reports/plots/ whole; the card reads one file of it)."""
+    return any(path == out or path.startswith(f"{out.rstrip('/')}/") for out in outputs)
+
+
 def producer(stages: Stages, path: str) -> str | None:
     """The stage that writes `path`."""
-    return next((name for name, entry in stages.items() if path in outs(entry)), None)
+    return next((name for name, entry in stages.items() if written_by(path, outs(entry))), None)
 
 
 def upstream(stages: Stages, stage: str) -> tuple[str, ...]:
@@ -121,7 +127,11 @@ def downstream(stages: Stages, stage: str) -> tuple[str, ...]:
     changed = True
     while changed:
         written = {path for name in wanted for path in outs(stages[name])}
-        more = {name for name, entry in stages.items() if written & set(deps(entry))} - wanted
+        more = {
+            name
+            for name, entry in stages.items()
+            if any(written_by(path, written) for path in deps(entry))
+        } - wanted
         wanted |= more
         changed = bool(more)
     return tuple(name for name in stages if name in wanted)

@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlgate.registry import RegistryError
-from mlgate.registry.lineage import DEFAULT_PARAMS_FILE, Stages, deps, downstream, flatten, outs
+from mlgate.registry.lineage import (
+    DEFAULT_PARAMS_FILE,
+    Stages,
+    deps,
+    downstream,
+    flatten,
+    outs,
+    written_by,
+)
 from mlgate.registry.lineage import params as recorded_params
 
 
@@ -56,7 +64,7 @@ def check_restorable(
                 "(dvc.yaml changed); revert on main instead of rolling back"
             )
         for path, md5 in deps(then).items():
-            if path not in written and deps(now)[path] != md5:
+            if not written_by(path, written) and deps(now)[path] != md5:
                 raise RegistryError(
                     f"{path} changed since {name} (stage {stage!r} reads it); the restored entry "
                     f"would be stale on {base_ref}: revert that change on main instead"
