@@ -94,7 +94,9 @@ def locked_hashes(folder: Path) -> dict[str, str]:
         out["path"]: out["md5"] for stage in lock["stages"].values() for out in stage["outs"]
     }
     in_git = sh(folder, "git", "ls-files", *outputs).split()
-    committed = {path for path in outputs if any(f == path or f.startswith(f"{path}/") for f in in_git)}
+    committed = {
+        path for path in outputs if any(f == path or f.startswith(f"{path}/") for f in in_git)
+    }
     return {path: md5 for path, md5 in outputs.items() if path not in committed}
 
 
