@@ -164,16 +164,17 @@ def test_identical_second_sweep_comes_from_the_run_cache_and_applies_the_best(fo
 
 
 def test_a_failed_experiment_is_reported_and_no_branch_is_made(fork: Path) -> None:
-    # min_samples_leaf=0 passes the params schema (model.params is free-form) and fails in train
-    grid = {"model.params.max_depth": [3], "model.params.min_samples_leaf": [1, 0]}
+    # min_samples_leaf=0 passes the params schema (model.params is free-form) and fails in
+    # train; the other experiment has HEAD's values, so the run-cache answers it (no training)
+    grid = {"model.params.max_depth": [8], "model.params.min_samples_leaf": [2, 0]}
     set_sweep(fork, {"grid": grid, "metric": "roc_auc"}, "a sweep with a bad value")
     code, body, log = sweep(fork, "--branch", "not-made")
     assert code == 1
     assert [r["params"] for r in body["ranked"]] == [
-        {"model.params.max_depth": 3, "model.params.min_samples_leaf": 1}
+        {"model.params.max_depth": 8, "model.params.min_samples_leaf": 2}
     ]
     [failed] = body["failed"]
-    assert failed["params"] == {"model.params.max_depth": 3, "model.params.min_samples_leaf": 0}
+    assert failed["params"] == {"model.params.max_depth": 8, "model.params.min_samples_leaf": 0}
     assert failed["state"] == "failed"
     assert failed["problem"] == f"failed: see `dvc queue logs {failed['name']}`"
     assert "no branch created: 1 experiment(s) failed" in log

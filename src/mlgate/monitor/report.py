@@ -1,6 +1,10 @@
-"""The drift report for people: Evidently's own HTML (drift per column and a data summary), and
-with the target and predictions the model's quality: Evidently's classification preset for class
-labels, its regression preset for a numeric target."""
+"""The drift report for people: Evidently's own HTML (drift per column, with each column's
+distribution on both sides), and with the target and predictions the model's quality: Evidently's
+classification preset for class labels, its regression preset for a numeric target.
+
+No data summary preset: it drew every column's distribution a second time and was 30% of the
+drift stage (10.2 s → 7.3 s on the bundled data, median of two runs each).
+"""
 
 from __future__ import annotations
 
@@ -45,7 +49,7 @@ def render_drift_html(
     labelled: bool = False,
     positive_label: str | None = None,
 ) -> str:
-    """Evidently's data drift and data summary presets, on the same seeded samples as the check;
+    """Evidently's data drift preset, on the same seeded samples as the check;
     with `labelled` (both frames hold the target and a `prediction` column) also its quality
     preset for the task: classification or regression."""
     from evidently import (
@@ -60,7 +64,6 @@ def render_drift_html(
     from evidently.presets import (
         ClassificationPreset,
         DataDriftPreset,
-        DataSummaryPreset,
         RegressionPreset,
     )
     from sklearn.exceptions import UndefinedMetricWarning
@@ -125,7 +128,6 @@ def render_drift_html(
                 per_column_threshold=_per_column_thresholds(config) or None,
                 drift_share=config.drift_share,
             ),
-            DataSummaryPreset(),
             *quality,
         ]
     )
