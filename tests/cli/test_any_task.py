@@ -30,6 +30,13 @@ CASES: dict[str, tuple[Callable[[], pd.DataFrame], str, list[str], str]] = {
 }
 
 
+CATEGORICAL = {
+    "binary": ["contract type", "plan"],
+    "multiclass": ["colour", "region"],
+    "regression": ["district/zone", "country"],
+}
+
+
 def forkers_params(source: str, target: str, drop: list[str]) -> dict:
     """The repository's params.yaml with only the data section's three keys edited."""
     params = yaml.safe_load((REPO_ROOT / "params.yaml").read_text())
@@ -63,6 +70,7 @@ def test_a_forkers_data_goes_green_through_every_stage(
 
     report = json.loads((tmp_path / "reports" / "data_validation.json").read_text())
     assert report["schema"]["task"] == task
+    assert report["schema"]["categorical"] == CATEGORICAL[case]  # inferred from text columns
     assert report["task_reason"].startswith("auto: ")
     metrics = json.loads((tmp_path / "reports" / "metrics.json").read_text())
     if task == "regression":

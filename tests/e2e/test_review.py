@@ -63,13 +63,25 @@ def review(folder: Path, *extra: str) -> str:
     return (folder / "reports" / "review.md").read_text()
 
 
-def test_hyperparameter_change_shows_both_values_and_delta(branch: Path) -> None:
-    set_params(branch, max_depth=2)
+def test_a_degraded_hyperparameter_change_shows_its_deltas_and_fails_the_gate(
+    branch: Path,
+) -> None:
+    """One PR, one `dvc repro`: the params and metric deltas as the review shows them, and the
+    gate and the review agreeing on what failed."""
+    set_params(branch, n_estimators=1, max_depth=1)
     assert sorted(stages_run(sh(branch, "dvc", "repro"))) == ["card", "drift", "evaluate", "train"]
-    text = review(branch)
+    gate = attempt(branch, "mlgate", "gate", "--base", "main")
+    assert gate.returncode == 1, gate.stdout + gate.stderr
+    verdict = json.loads((branch / "reports" / "gate.json").read_text())
+    failed = {(g["kind"], g["score"]) for g in verdict["gates"] if g["status"] == "failed"}
+    assert ("max_regression", "accuracy") in failed
+    assert verdict["passed"] is False
+    assert verdict["base"]["sha"] == sh(branch, "git", "rev-parse", "main").strip()
 
+    text = review(branch)
     assert table_with(text, "param") == [
-        {"param": "`model.params.max_depth`", "base": "`5`", "PR": "`2`"}
+        {"param": "`model.params.max_depth`", "base": "`5`", "PR": "`1`"},
+        {"param": "`model.params.n_estimators`", "base": "`30`", "PR": "`1`"},
     ]
     metrics = table_with(text, "Δ")
     before = json.loads(sh(branch, "git", "show", "main:reports/metrics.json"))["model"]
@@ -86,19 +98,6 @@ def test_hyperparameter_change_shows_both_values_and_delta(branch: Path) -> None
     assert (branch / "reports" / "review" / "confusion.png").read_bytes().startswith(b"\x89PNG")
     assert "![confusion matrix](review/confusion.png)" in text
 
-
-def test_degraded_model_fails_the_gate_and_the_report_names_it(branch: Path) -> None:
-    set_params(branch, n_estimators=1, max_depth=1)
-    sh(branch, "dvc", "repro")
-    gate = attempt(branch, "mlgate", "gate", "--base", "main")
-    assert gate.returncode == 1, gate.stdout + gate.stderr
-    verdict = json.loads((branch / "reports" / "gate.json").read_text())
-    failed = {(g["kind"], g["score"]) for g in verdict["gates"] if g["status"] == "failed"}
-    assert ("max_regression", "accuracy") in failed
-    assert verdict["passed"] is False
-    assert verdict["base"]["sha"] == sh(branch, "git", "rev-parse", "main").strip()
-
-    text = review(branch)
     headline = text.splitlines()[2]
     assert headline.startswith("❌ **Quality gate failed**")
     assert "regression vs base on accuracy" in headline
