@@ -164,3 +164,21 @@ def test_auto_names_stray_text_in_a_numeric_target(houses: Path) -> None:
         code, err, "data.target: 'sale price' is numbers but for a few values (e.g. 'call us')"
     )
     assert written(houses) == {"data/raw/data.parquet"}
+
+
+@pytest.mark.parametrize("target", ["sale price", "prediction"])
+def test_a_column_named_prediction_is_refused_unless_dropped(houses: Path, target: str) -> None:
+    """Drift checks put the model's predictions beside the features under that name: a column
+    of the data with it would be overwritten silently."""
+    frame = make_regression_frame().rename(columns={"rooms#": "prediction"})
+    if target == "prediction":
+        frame = frame.rename(columns={"prediction": "rooms#", "sale price": "prediction"})
+    frame.to_csv(houses / "data" / "external" / "mine.csv", index=False)
+    write_data(houses, target=target)
+    assert run("ingest")[0] == 0
+    code, _, err = run("validate")
+    assert_clean_failure(code, err, "data: the column 'prediction' is reserved")
+    assert written(houses) == {"data/raw/data.parquet"}
+    if target == "sale price":
+        write_data(houses, drop=["listing id", "prediction"])
+        assert run("validate")[0] == 0

@@ -14,6 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, Stri
 DataLabel = StrictBool | StrictInt | StrictFloat | str
 # What the model predicts: one of the labels, or a number (data/task.py decides).
 Task = Literal["classification", "regression"]
+# Drift checks and the prediction log put the model's predictions beside the features under this
+# name, so no column of the data may have it (validate refuses one the model would see).
+PREDICTION_COLUMN = "prediction"
 
 
 class FeatureSchema(BaseModel):

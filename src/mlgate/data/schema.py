@@ -10,7 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mlgate.config import DataConfig
-from mlgate.data.feature_schema import DataLabel, FeatureSchema, ValidationReport
+from mlgate.data.feature_schema import (
+    PREDICTION_COLUMN,
+    DataLabel,
+    FeatureSchema,
+    ValidationReport,
+)
 from mlgate.data.labels import resolve_labels, resolve_positive_label
 from mlgate.data.task import TaskDecision, decide_task
 from mlgate.data.violations import find_violations
@@ -88,6 +93,12 @@ def resolve_schema(
             categorical.append(column)
     if not numeric and not categorical:
         raise ConfigError("data: no feature columns left after removing the target and data.drop")
+    if PREDICTION_COLUMN in (config.target, *numeric, *categorical):
+        raise ConfigError(
+            f"data: the column {PREDICTION_COLUMN!r} is reserved (drift checks and the "
+            "prediction log put the model's predictions under that name): rename it in the data, "
+            "or list it in data.drop"
+        )
 
     decision = decision or decide_task(config.task, frame[config.target])
     labels: tuple[DataLabel, ...] = ()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from mlgate.config import DriftConfig
+from mlgate.data.feature_schema import PREDICTION_COLUMN
 from mlgate.data.schema import FeatureSchema
 from mlgate.errors import ConfigError
 
@@ -36,7 +37,7 @@ class ColumnDrift:
     drifted: bool
 
 
-PREDICTION = "prediction"  # the column holding the model's predictions, beside the features
+PREDICTION = PREDICTION_COLUMN  # the column holding the model's predictions, beside the features
 
 
 @dataclass(frozen=True)
