@@ -56,6 +56,9 @@ PIPELINE_OUTPUTS: dict[str, tuple[Path, ...]] = {
     "drift": (DRIFT_SUMMARY,),
 }
 
+# What the review reads at the base beyond git: DVC-cached outputs (`mlgate fetch-base`).
+BASE_REVIEW_OUTPUTS: tuple[Path, ...] = (MODEL,)
+
 # Outside the pipeline: the review, production monitoring, retraining.
 REVIEW = Path("reports/review.md")
 GATE = Path("reports/gate.json")

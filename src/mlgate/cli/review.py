@@ -115,6 +115,28 @@ def gate(
         raise typer.Exit(1)
 
 
+@reports_errors
+def fetch_base(base: BaseOption) -> None:
+    """Fetch the base's model (and predictions) from the DVC remote into the cache, so the review
+    can compare them; without a remote, a warning: the review then says what it could not show."""
+    from mlgate.errors import DvcError
+    from mlgate.layout import BASE_REVIEW_OUTPUTS
+    from mlgate.review.revisions import resolve_base
+    from mlgate.vcs.dvc import fetch_at, open_repo
+
+    started = time.perf_counter()
+    root = Path.cwd()
+    revision = resolve_base(root, base)
+    targets = [path.as_posix() for path in BASE_REVIEW_OUTPUTS]
+    try:
+        fetched = fetch_at(open_repo(root), revision.sha, targets)
+    except DvcError as exc:
+        console().print(f"[yellow]warning[/]: base outputs not fetched: {exc}")
+        return
+    done("fetch-base", started, f"{fetched} file(s) of {', '.join(targets)} at {revision.short}")
+
+
 def add_commands(app: typer.Typer) -> None:
     app.command()(report)
+    app.command("fetch-base")(fetch_base)
     app.command()(gate)

@@ -158,3 +158,20 @@ def branch_experiment(root: Path, experiment: str, branch: str) -> None:
 def apply_experiment(root: Path, experiment: str) -> None:
     """`dvc exp apply <experiment>`: the experiment into the workspace, to commit."""
     _dvc(root, "exp", "apply", experiment)
+
+
+def fetch_at(repo: Repo, sha: str, targets: Sequence[str]) -> int:
+    """`dvc fetch --rev <sha> <targets>`: the base's outputs into the local cache (the review
+    compares models and predictions the workspace never checked out). Returns how many files
+    were fetched; with no default remote, a DvcError (DVC itself would only log it)."""
+    from dvc.config import NoRemoteError
+
+    if not repo.config.get("core", {}).get("remote"):
+        raise DvcError("DVC has no default remote to fetch from (`dvc remote add -d`)")
+    with translated_errors(f"fetch {', '.join(targets)} at {sha[:7]}"):
+        try:
+            return int(repo.fetch(targets=list(targets), revs=[sha], workspace=False))
+        except NoRemoteError:
+            raise DvcError(
+                "DVC has no default remote to fetch from (`dvc remote add -d`)"
+            ) from None
