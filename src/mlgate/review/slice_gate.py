@@ -29,6 +29,10 @@ def gate_metric(gate: SliceRegressionGate, task: TaskName | None) -> ScoreName |
     return None if task is None else resolve_score("auto", task, SLICE_DEFAULT_SCORE[task])
 
 
+def _slices(count: int) -> str:
+    return f"{count} slice" if count == 1 else f"{count} slices"
+
+
 def _fmt(value: float) -> str:
     return f"{value:.4f}"
 
@@ -91,10 +95,10 @@ def check_slice_regression(
         return result("failed", detail, first)
     worst = judged[0]
     if worst.worsening <= 0:
-        detail = f"{len(judged)} slices compared: none got worse{left_out}"
+        detail = f"{_slices(len(judged))} compared: none got worse{left_out}"
         return result("passed", detail)
     detail = (
-        f"{len(judged)} slices compared; largest {worse}: {_moved(worst)}: "
+        f"{_slices(len(judged))} compared; largest {worse}: {_moved(worst)}: "
         f"{worse} {_fmt(worst.worsening)}{left_out}"
     )
     return result("passed", detail, worst)

@@ -87,7 +87,7 @@ def moves_table(base: SliceReport, head: SliceReport, top: int = TOP_MOVES) -> s
     parts.append(
         table(
             ["slice", "rows (base → PR)", "base", "PR", "Δ", "interval"],
-            [":--", "--:", "--:", "--:", "--:", ":-:"],
+            [":--", "--:", "--:", "--:", "--:", "--:"],
             rows,
         )
     )
