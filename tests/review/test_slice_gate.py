@@ -65,7 +65,7 @@ def test_unmatched_slices_are_counted_in_the_detail_and_do_not_fail() -> None:
     head = slice_report(category("red", 0.96, 40), numeric_bin("radius", "≤ 12.5", 0.2, 30))
     (result,) = verdict({}, head, base).results
     assert result.status == "passed"
-    assert result.detail == "1 slice compared: none got worse; 2 not comparable"
+    assert result.detail == "1 slice compared: none got worse; unmatched: 1 PR and 1 base slices"
 
 
 def test_for_rmse_a_rise_is_the_regression_and_a_percentage_is_of_the_base() -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from mlgate.model.scores import ScoreName, TaskName, direction_of, resolve_score, task_of_score
 from mlgate.model.slice_plan import SLICE_DEFAULT_SCORE
 from mlgate.review.gate_verdict import GateResult, GateStatus
-from mlgate.review.slice_moves import SliceMove, compare_slices
+from mlgate.review.slice_moves import SliceComparison, SliceMove, compare_slices
 
 if TYPE_CHECKING:
     from mlgate.config import SliceRegressionGate
@@ -40,6 +40,16 @@ def _fmt(value: float) -> str:
 def _requirement(gate: SliceRegressionGate, worse: str) -> str:
     relative = " of base" if gate.tolerance.relative else ""
     return f"{worse} ≤ {gate.tolerance.describe()}{relative} on slices of {gate.min_rows}+ rows"
+
+
+def _left_out(comparison: SliceComparison) -> str:
+    """The slices not compared, e.g. `; unmatched: 4 PR and 4 base slices`, or ""."""
+    parts = []
+    if comparison.only_head or comparison.only_base:
+        parts.append(f"unmatched: {comparison.only_head} PR and {comparison.only_base} base slices")
+    if comparison.undefined:
+        parts.append(f"{comparison.undefined} without {comparison.metric} on one side")
+    return "".join(f"; {part}" for part in parts)
 
 
 def _moved(move: SliceMove) -> str:
@@ -76,7 +86,7 @@ def check_slice_regression(
     if base is None:
         return result("skipped", "the base has no slice report (reports/slices.json)")
     comparison = compare_slices(base, head, metric, gate.min_rows)
-    left_out = f"; {comparison.not_comparable} not comparable" if comparison.not_comparable else ""
+    left_out = _left_out(comparison)
     judged = comparison.ranked
     if not judged:
         return result(

@@ -45,14 +45,13 @@ def _row(move: SliceMove, min_rows: int) -> list[str]:
 
 
 def _not_comparable(comparison: SliceComparison) -> str:
-    """Why some slices were left out, or "" when every slice was compared."""
+    """Which slices were left out and why, or "" when every slice was compared."""
     parts = []
     if comparison.only_head or comparison.only_base:
         parts.append(
             f"{comparison.only_head} of the PR's slices and {comparison.only_base} of the base's "
-            "have no counterpart (another feature, category or bin bounds: with "
-            "`card.slices.numeric_bins: auto` the bins follow the model's most important "
-            "features, so a model change can change the slices)"
+            "are in one of them only (with `card.slices.numeric_bins: auto` the bins follow the "
+            "model's most important features, so a model change can change the slices)"
         )
     if comparison.undefined:
         label = SCORE_LABELS[comparison.metric]
@@ -60,35 +59,39 @@ def _not_comparable(comparison: SliceComparison) -> str:
     return f" Not comparable: {'; '.join(parts)}." if parts else ""
 
 
+def _unmoved(still: int, compared: int) -> str:
+    if still == compared:
+        return " None of them moved."
+    return f" {still} of them did not move." if still else ""
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def moves_table(base: SliceReport, head: SliceReport, top: int = TOP_MOVES) -> str:
-    """The table of the slices that moved most (with what was left out), as review markdown."""
+    """The slices that moved most (and what could not be compared), as review markdown."""
     metric = head.metric
-    comparison = compare_slices(base, head, metric, head.min_rows)
     label = SCORE_LABELS[metric]
+    comparison = compare_slices(base, head, metric, head.min_rows)
+    heading = "#### Slices that moved most"
+    if not comparison.moves:
+        text = "No slice of the PR can be compared with the base's." + _not_comparable(comparison)
+        return f"{heading}\n\n{text}"
     compared = len(comparison.moves)
-    intro = (
-        f"{label} on the {compared} slices the PR shares with the base (same feature, and the same "
-        f"category or bin bounds), PR vs base, the ones that got worse first; slices under "
-        f"{comparison.min_rows} test rows on either side (`card.slices.min_rows`) are not ranked."
-        + _not_comparable(comparison)
-    )
-    parts = ["#### Slices that moved most", intro[:1].upper() + intro[1:]]
     moved = [move for move in comparison.ranked if move.delta != 0][:top]
     small = [move for move in comparison.too_small if move.delta != 0][:top]
-    if not comparison.moves:
-        parts[1] = "No slice of the PR can be compared with the base's." + _not_comparable(
-            comparison
-        )
-        return "\n\n".join(parts)
-    if not moved and not small:
-        parts.append(f"No compared slice's {label} moved.")
-        return "\n\n".join(parts)
-    rows = [_row(move, comparison.min_rows) for move in (*moved, *small)]
-    parts.append(
-        table(
-            ["slice", "rows (base → PR)", "base", "PR", "Δ", "interval"],
-            [":--", "--:", "--:", "--:", "--:", "--:"],
-            rows,
-        )
+    still = sum(move.delta == 0 for move in comparison.moves)
+    intro = (
+        f"{_capitalized(label)} per slice of the test split, PR vs base, worst move first, on the "
+        f"{compared} slices in both (same feature, same category or bin bounds); slices under "
+        f"{comparison.min_rows} test rows on either side (`card.slices.min_rows`) are marked, "
+        f"not ranked.{_unmoved(still, compared)}" + _not_comparable(comparison)
     )
-    return "\n\n".join(parts)
+    if not moved and not small:
+        return f"{heading}\n\n{intro}"
+    rows = [_row(move, comparison.min_rows) for move in (*moved, *small)]
+    header = ["slice", "rows (base → PR)", "base", "PR", "Δ", "interval"]
+    return "\n\n".join(
+        [heading, intro, table(header, [":--", "--:", "--:", "--:", "--:", "--:"], rows)]
+    )
