@@ -76,6 +76,8 @@ def test_bins_with_other_bounds_and_other_features_are_counted_not_compared() ->
     assert [move.describe() for move in comparison.moves] == ["radius > 12.0", "colour = red"]
     assert (comparison.only_base, comparison.only_head, comparison.undefined) == (2, 2, 1)
     assert comparison.not_comparable == 5
+    assert comparison.only_base_features == ("radius", "texture")
+    assert comparison.only_head_features == ("radius", "area")
 
 
 def test_a_slice_of_missing_values_matches_only_the_missing_slice() -> None:

@@ -54,7 +54,8 @@ def test_unmatched_slices_are_counted_and_explained() -> None:
     head = slice_report(numeric_bin("radius", "≤ 12.5", 0.9), category("red", 0.8))
     text = moves_table(base, head)
     assert (
-        "Not comparable: 1 of the PR's slices and 1 of the base's are in one of them only" in text
+        "Not comparable: 1 of the PR's slices (`radius`) and 1 of the base's (`radius`) are in "
+        "one of them only" in text
     )
     assert "`card.slices.numeric_bins: auto`" in text
 

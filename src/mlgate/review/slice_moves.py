@@ -67,6 +67,8 @@ class SliceComparison:
     only_base: int  # base slices the PR does not have (other features or other bin bounds)
     only_head: int  # PR slices the base does not have
     undefined: int  # slices on both sides whose metric is not defined on one of them
+    only_base_features: tuple[str, ...] = ()  # the features of those base slices
+    only_head_features: tuple[str, ...] = ()  # and of those PR slices
 
     @property
     def ranked(self) -> tuple[SliceMove, ...]:
@@ -127,11 +129,15 @@ def compare_slices(
         )
     ranked = sorted((move for move in moves if move.ranked), key=_order)
     small = sorted((move for move in moves if not move.ranked), key=_order)
+    only_base = [key for key in earlier if key not in later]
+    only_head = [key for key in later if key not in earlier]
     return SliceComparison(
         metric=metric,
         min_rows=min_rows,
         moves=(*ranked, *small),
-        only_base=len(earlier.keys() - later.keys()),
-        only_head=len(later.keys() - earlier.keys()),
+        only_base=len(only_base),
+        only_head=len(only_head),
         undefined=undefined,
+        only_base_features=tuple(dict.fromkeys(key[0] for key in only_base)),
+        only_head_features=tuple(dict.fromkeys(key[0] for key in only_head)),
     )

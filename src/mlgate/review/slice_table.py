@@ -3,7 +3,7 @@ base, worst move first, on the card's ranking metric (`card.slices.metric`)."""
 
 from __future__ import annotations
 
-from mlgate.markdown import table
+from mlgate.markdown import code_span, table
 from mlgate.model.card_slices import slice_label
 from mlgate.model.scores import SCORE_LABELS
 from mlgate.model.slice_report import SliceReport
@@ -44,12 +44,17 @@ def _row(move: SliceMove, min_rows: int) -> list[str]:
     ]
 
 
+def _features(names: tuple[str, ...]) -> str:
+    return f" ({', '.join(code_span(name) for name in names)})" if names else ""
+
+
 def _not_comparable(comparison: SliceComparison) -> str:
     """Which slices were left out and why, or "" when every slice was compared."""
     parts = []
     if comparison.only_head or comparison.only_base:
         parts.append(
-            f"{comparison.only_head} of the PR's slices and {comparison.only_base} of the base's "
+            f"{comparison.only_head} of the PR's slices{_features(comparison.only_head_features)} "
+            f"and {comparison.only_base} of the base's{_features(comparison.only_base_features)} "
             "are in one of them only (with `card.slices.numeric_bins: auto` the bins follow the "
             "model's most important features, so a model change can change the slices)"
         )
