@@ -49,7 +49,7 @@ def test_a_drop_within_the_tolerance_passes_and_reports_the_largest() -> None:
     )
     (result,) = verdict({"tolerance": 0.05, "min_rows": 20}, head).results
     assert result.status == "passed"  # both drop exactly 0.05: at the tolerance passes
-    assert result.detail.startswith("2 slices compared; largest drop: colour = ")
+    assert result.detail.startswith("2 slices of 20+ rows compared; largest drop: colour = ")
 
 
 def test_slices_under_min_rows_on_either_side_are_ignored() -> None:
@@ -65,7 +65,10 @@ def test_unmatched_slices_are_counted_in_the_detail_and_do_not_fail() -> None:
     head = slice_report(category("red", 0.96, 40), numeric_bin("radius", "≤ 12.5", 0.2, 30))
     (result,) = verdict({}, head, base).results
     assert result.status == "passed"
-    assert result.detail == "1 slice compared: none got worse; unmatched: 1 PR and 1 base slices"
+    assert (
+        result.detail
+        == "1 slice of 20+ rows compared: none got worse; unmatched: 1 PR and 1 base slices"
+    )
 
 
 def test_for_rmse_a_rise_is_the_regression_and_a_percentage_is_of_the_base() -> None:

@@ -105,10 +105,12 @@ def check_slice_regression(
         return result("failed", detail, first)
     worst = judged[0]
     if worst.worsening <= 0:
-        detail = f"{_slices(len(judged))} compared: none got worse{left_out}"
+        detail = (
+            f"{_slices(len(judged))} of {gate.min_rows}+ rows compared: none got worse{left_out}"
+        )
         return result("passed", detail)
     detail = (
-        f"{_slices(len(judged))} compared; largest {worse}: {_moved(worst)}: "
-        f"{worse} {_fmt(worst.worsening)}{left_out}"
+        f"{_slices(len(judged))} of {gate.min_rows}+ rows compared; largest {worse}: "
+        f"{_moved(worst)}: {worse} {_fmt(worst.worsening)}{left_out}"
     )
     return result("passed", detail, worst)
