@@ -94,3 +94,44 @@ def test_worst_slice_gate_on_a_regression_score_takes_the_limit_of_its_direction
     assert gate.limit == 0.5
     with pytest.raises(ConfigError, match=rf"gates\.worst_slice: .*set `{limit}`, not `{wrong}`"):
         parse_params({**BASE_PARAMS, "gates": {"worst_slice": {"metric": metric, wrong: 0.5}}})
+
+
+def test_slice_regression_gate_is_off_by_default_and_takes_its_defaults() -> None:
+    assert parse_params(BASE_PARAMS).gates.slice_regression is None
+    gate = parse_params({**BASE_PARAMS, "gates": {"slice_regression": {}}}).gates.slice_regression
+    assert gate is not None
+    assert (gate.metric, gate.tolerance.amount, gate.tolerance.relative, gate.min_rows) == (
+        "auto",
+        0.1,
+        False,
+        20,
+    )
+    relative = parse_params(
+        {
+            **BASE_PARAMS,
+            "gates": {"slice_regression": {"metric": "rmse", "tolerance": "10%", "min_rows": 5}},
+        }
+    ).gates.slice_regression
+    assert relative is not None
+    assert (relative.metric, relative.tolerance.allowed(30.0), relative.min_rows) == (
+        "rmse",
+        pytest.approx(3.0),
+        5,
+    )
+
+
+@pytest.mark.parametrize(
+    ("gate", "message"),
+    [
+        ({"metric": "auc"}, r"gates\.slice_regression\.metric: Input should be"),
+        (
+            {"tolerance": "a lot"},
+            r"gates\.slice_regression\.tolerance: expected a number like 0\.01 or a percentage",
+        ),
+        ({"min_rows": 0}, r"gates\.slice_regression\.min_rows: Input should be greater than"),
+        ({"rows": 20}, r"gates\.slice_regression\.rows: unknown key"),
+    ],
+)
+def test_malformed_slice_regression_gate_names_the_key(gate: object, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_params({**BASE_PARAMS, "gates": {"slice_regression": gate}})

@@ -109,6 +109,33 @@ def test_a_degraded_hyperparameter_change_shows_its_deltas_and_fails_the_gate(
     assert ("regression vs base", "accuracy") in reported
     assert len(reported) == verdict["failed"]  # the report and the gate agree, gate by gate
 
+    # slices vs base: the worst-moved slice heads the table, and the slice gate names it
+    base_slices = json.loads(sh(branch, "git", "show", "main:reports/slices.json"))["slices"]
+    head_slices = json.loads((branch / "reports" / "slices.json").read_text())["slices"]
+    was = {(s["feature"], s["name"]): s["scores"]["accuracy"] for s in base_slices}
+    drops = sorted(
+        (was[s["feature"], s["name"]] - s["scores"]["accuracy"], s["feature"], s["name"])
+        for s in head_slices
+        if s["ranked"] and (s["feature"], s["name"]) in was
+    )
+    drop = drops[-1][0]
+    assert drop > 0
+    worst = {f"`{feature}` `{name}`": feature for d, feature, name in drops if d == drop}
+    moved = table_with(text, "rows (base → PR)")
+    assert moved[0]["slice"] in worst
+    assert moved[0]["Δ"] == "🔴 " + f"{-drop:+.4f}".replace("-", "−")
+    assert moved[0]["interval"] == "—"
+    params = yaml.safe_load((branch / "params.yaml").read_text())
+    params["gates"]["slice_regression"] = {"tolerance": drop - 0.01, "min_rows": 10}
+    (branch / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    sliced = attempt(branch, "mlgate", "gate", "--base", "main", "--gates-from", "workspace")
+    assert sliced.returncode == 1, sliced.stdout + sliced.stderr
+    verdict = json.loads((branch / "reports" / "gate.json").read_text())
+    (result,) = [g for g in verdict["gates"] if g["kind"] == "slice_regression"]
+    assert result["status"] == "failed"
+    assert result["detail"].startswith(f"{worst[moved[0]['slice']]} ")
+    assert f"drop {drop:.4f}" in result["detail"]
+
 
 def test_unchanged_branch_reports_no_metric_changes(branch: Path) -> None:
     assert stages_run(sh(branch, "dvc", "repro")) == []

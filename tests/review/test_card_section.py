@@ -6,6 +6,7 @@ from typing import Any
 
 from mlgate.model.slice_report import Slice, SliceReport, worst_slice
 from mlgate.review.card_section import card_section, card_url
+from tests.support.markdown import table_with
 
 
 def report(name: str, accuracy: float, rows: int = 30, feature: str = "colour") -> dict[str, Any]:
@@ -70,3 +71,16 @@ def test_section_escapes_slice_names_from_the_data() -> None:
 def test_no_section_without_the_prs_slices() -> None:
     assert card_section(report("red", 0.7), None, None) == ""
     assert card_section(None, {"not": "a slice report"}, None) == ""
+
+
+def test_section_shows_the_slices_that_moved_most_against_the_base() -> None:
+    text = card_section(report("red", 0.9), report("red", 0.6), None)
+    assert "#### Slices that moved most" in text
+    (moved,) = table_with(text, "rows (base → PR)")
+    assert (moved["slice"], moved["base"], moved["PR"], moved["Δ"]) == (
+        "`colour` `red`",
+        "0.9000",
+        "0.6000",
+        "🔴 −0.3000",
+    )
+    assert "Slices that moved most" not in card_section(None, report("red", 0.6), None)

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from mlgate.config.card_params import SliceMetric
 from mlgate.config.strict_model import FiniteFloat, StrictModel
 from mlgate.model.scores import ScoreName, direction_of
 
@@ -72,6 +73,22 @@ class WorstSliceGate(StrictModel):
         return value
 
 
+class SliceRegressionGate(StrictModel):
+    """How far any slice of the test split may move for the worse against the same slice at the
+    base (same feature, same category or bin bounds), counting slices big enough on both sides."""
+
+    metric: SliceMetric = Field(
+        default="auto", description="auto: accuracy (classification), rmse (regression)"
+    )
+    tolerance: Tolerance = Field(
+        default=Tolerance(amount=0.1),
+        description="largest allowed drop (rise for rmse, log_loss…): a number or 'N%' of the base",
+    )
+    min_rows: int = Field(
+        default=20, ge=1, description="slices with fewer test rows on either side are not judged"
+    )
+
+
 class GatesConfig(StrictModel):
     """The quality gate a pull request must pass; every rule knows which way is better."""
 
@@ -89,6 +106,9 @@ class GatesConfig(StrictModel):
     )
     worst_slice: WorstSliceGate | None = Field(
         default=None, description="limit on the worst ranked slice (reports/slices.json); off: null"
+    )
+    slice_regression: SliceRegressionGate | None = Field(
+        default=None, description="largest drop of any slice vs the base's; off: null"
     )
 
 

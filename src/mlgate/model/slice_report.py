@@ -44,13 +44,20 @@ class WorstSlice(BaseModel):
 
     def describe(self) -> str:
         """Plain text, e.g. `colour = red`, `mean radius ≤ 12.3`, `size missing`."""
-        if self.missing:
-            return f"{self.feature} missing"
-        if self.kind == "categorical":
-            return f"{self.feature} = {self.name}"
-        if self.name.startswith("("):
-            return f"{self.feature} in {self.name}"
-        return f"{self.feature} {self.name}" if self.name.startswith(("≤", ">")) else self.feature
+        return describe_slice(self.feature, self.kind, self.name, self.missing)
+
+
+def describe_slice(
+    feature: str, kind: Literal["categorical", "numeric"], name: str, missing: bool
+) -> str:
+    """A slice as plain text, e.g. `colour = red`, `mean radius ≤ 12.3`, `size missing`."""
+    if missing:
+        return f"{feature} missing"
+    if kind == "categorical":
+        return f"{feature} = {name}"
+    if name.startswith("("):
+        return f"{feature} in {name}"
+    return f"{feature} {name}" if name.startswith(("≤", ">")) else feature
 
 
 class SliceReport(BaseModel):

@@ -1,5 +1,5 @@
-"""The review's model-card section: a link to reports/model_card.md and the worst slice, PR and
-base, from each side's reports/slices.json."""
+"""The review's model-card section: a link to reports/model_card.md, the worst slice, PR and
+base, and the slices that moved most, from each side's reports/slices.json."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from mlgate.layout import MODEL_CARD
 from mlgate.markdown import inert_text
 from mlgate.model.scores import SCORE_LABELS
 from mlgate.model.slices import SliceReport
+from mlgate.review.slice_table import moves_table
 
 
 def _report(body: Mapping[str, Any] | None) -> SliceReport | None:
@@ -45,6 +46,7 @@ def card_section(
     ]
     label = SCORE_LABELS[report.metric]
     worst = report.worst
+    before = _report(base)
     if worst is None:
         line = f"No slice is ranked (none has {report.min_rows} or more test rows with a {label})."
     else:
@@ -52,11 +54,12 @@ def card_section(
             f"Worst slice by {label} (slices of {report.min_rows}+ test rows): "
             f"**{inert_text(worst.describe())}**, {worst.value:.4f} on {worst.rows:,} rows"
         )
-        before = _report(base)
         was = before.worst_by(report.metric) if before is not None else None
         if was is None:
             line += "; the base has no slice scores."
         else:
             line += f"; base: {inert_text(was.describe())}, {was.value:.4f} on {was.rows:,} rows."
     parts.append(line)
+    if before is not None:
+        parts.append(moves_table(before, report))
     return "\n\n".join(parts)

@@ -8,7 +8,9 @@ from typing import Any, Literal
 
 from mlgate.model.scores import SCORE_LABELS, TaskName
 
-GateKind = Literal["threshold", "max_regression", "baseline_margin", "worst_slice"]
+GateKind = Literal[
+    "threshold", "max_regression", "baseline_margin", "worst_slice", "slice_regression"
+]
 GateStatus = Literal["passed", "failed", "skipped"]
 
 KIND_LABELS: dict[GateKind, str] = {
@@ -16,6 +18,7 @@ KIND_LABELS: dict[GateKind, str] = {
     "max_regression": "regression vs base",
     "baseline_margin": "margin over baseline",
     "worst_slice": "worst slice",
+    "slice_regression": "slice regression vs base",
 }
 
 

@@ -13,6 +13,7 @@ from mlgate.config import GatesConfig, Tolerance, WorstSliceGate
 from mlgate.model.scores import Direction, TaskName, direction_of, task_of_score
 from mlgate.review.changes import MetricChange
 from mlgate.review.gate_verdict import GateResult, GateVerdict
+from mlgate.review.slice_gate import check_slice_regression
 
 if TYPE_CHECKING:
     from mlgate.model.slice_report import SliceReport
@@ -128,9 +129,12 @@ def check_gates(
     gates: GatesConfig,
     source: str,
     slices: SliceReport | None = None,
+    *,
+    base_slices: SliceReport | None = None,
 ) -> GateVerdict:
     """Apply every configured gate to the model's scores (`model.<score>` in the metrics) and,
-    when `worst_slice` is on, to the worst ranked slice in `slices` (reports/slices.json).
+    when `worst_slice` is on, to the worst ranked slice in `slices` (reports/slices.json); when
+    `slice_regression` is on, to each slice's move from `base_slices` (the base's slices.json).
 
     One params.yaml serves either task, so gates on the other task's scores are set aside (and
     listed); with no scores to tell the task by, every gate applies, and fails on its missing
@@ -160,6 +164,9 @@ def check_gates(
             results.append(_margin(score, margin, baseline, model))
     if gates.worst_slice is not None and applies(gates.worst_slice.metric):
         results.append(_worst_slice(gates.worst_slice, slices))
+    sliced = gates.slice_regression
+    if sliced is not None and (sliced.metric == "auto" or applies(sliced.metric)):
+        results.append(check_slice_regression(sliced, task, base_slices, slices))
     return GateVerdict(tuple(results), source, task, _set_aside(gates, applies))
 
 
@@ -177,6 +184,8 @@ def _set_aside(gates: GatesConfig, applies: Callable[[str], bool]) -> tuple[str,
     named = [*gates.thresholds, *gates.max_regression, *gates.baseline_margin]
     if gates.worst_slice is not None:
         named.append(gates.worst_slice.metric)
+    if gates.slice_regression is not None and gates.slice_regression.metric != "auto":
+        named.append(gates.slice_regression.metric)
     return tuple(dict.fromkeys(name for name in named if not applies(name)))
 
 
@@ -189,19 +198,22 @@ def judge(
     base_label: str,
     base_has_none: bool = False,
     slices: SliceReport | None = None,
+    base_slices: SliceReport | None = None,
 ) -> GateVerdict:
     """The base's gates judge a PR when given (so a PR cannot loosen its own gate); a PR that
     edits them also learns how it would fare under its new gates."""
     if base is None:
         note = " (the base has no gates yet)" if base_has_none else ""
-        return check_gates(metrics, workspace, workspace_label + note, slices)
+        return check_gates(
+            metrics, workspace, workspace_label + note, slices, base_slices=base_slices
+        )
     source = base_label
     if base != workspace:
-        own = check_gates(metrics, workspace, "", slices)
+        own = check_gates(metrics, workspace, "", slices, base_slices=base_slices)
         outcome = (
             f"{len(own.failures)} of {len(own.results)} would fail"
             if own.failures
             else f"all {len(own.results)} would pass"
         )
         source += f"; this PR changes `gates:` (applied once merged): under them, {outcome}"
-    return check_gates(metrics, base, source, slices)
+    return check_gates(metrics, base, source, slices, base_slices=base_slices)

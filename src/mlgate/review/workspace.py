@@ -81,17 +81,48 @@ def workspace_slices() -> SliceReport | None:
         raise ArtifactError(f"{SLICES}: not a slice report; re-run `dvc repro card`") from None
 
 
+def _slice_gate_on(gates: tuple[GatesConfig | None, ...]) -> str | None:
+    """The first slice gate any of `gates` turns on (`worst_slice`, `slice_regression`)."""
+    for config in gates:
+        if config is not None and config.worst_slice is not None:
+            return "worst_slice"
+    for config in gates:
+        if config is not None and config.slice_regression is not None:
+            return "slice_regression"
+    return None
+
+
 def slices_for_gates(*gates: GatesConfig | None) -> SliceReport | None:
-    """The workspace's slice report when a `worst_slice` gate needs it (an error if missing)."""
-    if not any(config is not None and config.worst_slice is not None for config in gates):
+    """The workspace's slice report when a `worst_slice` or `slice_regression` gate needs it
+    (an error if missing)."""
+    gate = _slice_gate_on(gates)
+    if gate is None:
         return None
     report = workspace_slices()
     if report is None:
         raise ArtifactError(
-            f"{SLICES}: not found, and gates.worst_slice needs the card stage's slice scores; "
-            "run `dvc repro card` (or set gates.worst_slice to null)"
+            f"{SLICES}: not found, and gates.{gate} needs the card stage's slice scores; "
+            f"run `dvc repro card` (or set gates.{gate} to null)"
         )
     return report
+
+
+def base_slices_for_gates(subject: ReviewSubject, *gates: GatesConfig | None) -> SliceReport | None:
+    """The base's reports/slices.json when a `slice_regression` gate needs it; None when the base
+    has none it can read (the gate is then skipped, and says so)."""
+    from pydantic import ValidationError
+
+    from mlgate.model.slices import SliceReport
+
+    if not any(config is not None and config.slice_regression is not None for config in gates):
+        return None
+    body = json_at_base(subject, SLICES)
+    if body is None:
+        return None
+    try:
+        return SliceReport.model_validate(body)
+    except ValidationError:
+        return None
 
 
 def read_base_gates(repo: Repo, base: Revision, params_file: str) -> GatesConfig | None:
@@ -136,6 +167,7 @@ def judge_workspace(
         base_label=f"`{name}` at `{base.name}` ({base.short})",
         base_has_none=gates_from == "base" and base_gates is None,
         slices=slices_for_gates(config.gates, base_gates),
+        base_slices=base_slices_for_gates(subject, config.gates, base_gates),
     )
 
 
