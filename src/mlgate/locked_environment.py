@@ -108,9 +108,8 @@ def runtime_pins(lock: Mapping[str, Any], origin: str = "uv.lock") -> dict[str, 
             if "version" not in dep or package.get("version") == dep["version"]
         ]
         if not candidates:
-            raise EnvironmentLockError(
-                f"{origin}: {name} {dep.get('version', '')} is a dependency but not a [[package]]"
-            )
+            wanted = f"{name} {dep['version']}" if "version" in dep else name
+            raise EnvironmentLockError(f"{origin}: {wanted} is a dependency but not a [[package]]")
         for package in candidates:
             for extra in dep.get("extra", []):
                 todo.extend(package.get("optional-dependencies", {}).get(extra, []))
