@@ -200,7 +200,7 @@ check-fresh: reproduce ## The committed dvc.lock and results are what the code p
 	@stale=$$(git status --porcelain -- dvc.lock reports/ ':!reports/benchmarks'); \
 	if [ -n "$$stale" ]; then \
 		echo "$$stale"; git --no-pager diff --stat -- dvc.lock reports/; \
-		echo "::error::dvc.lock or the committed results are stale (a param, code, data or a uv.lock pin changed without dvc repro). Run 'make refresh-lock' (dvc repro, then git add dvc.lock and reports/), then git commit and push. A Dependabot PR: check out its branch and do the same (README, \"Dependency bumps\")." >&2; \
+		echo "::error::dvc.lock or the committed results are stale (a param, code, data or a uv.lock pin changed without dvc repro). Run 'make refresh-lock' (dvc repro, then git add dvc.lock and reports/), then git commit and push. A Dependabot PR: check out its branch and do the same (docs/ci-cd-and-rehearsal.md#dependency-bumps)." >&2; \
 		exit 1; \
 	fi; echo "dvc.lock and the committed results are fresh"
 
