@@ -23,7 +23,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 # Root-only steps (debootstrap) use sudo when not root, as on GitHub's runners.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: help setup run reproduce drift-report review bento serve smoke image base-image fetch-batch monitor monitor-summary drift-issue retrain-data push-data test-serving image-archive image-tags rollout system-deps check-fresh lint-workflows rehearse test test-fast test-slow test-rehearsal lint format typecheck bench clean
+.PHONY: help setup run reproduce drift-report review bento serve smoke image base-image fetch-batch monitor monitor-summary drift-issue retrain-data push-data test-serving image-archive image-tags rollout system-deps check-fresh refresh-lock lint-workflows rehearse test test-fast test-slow test-rehearsal lint format typecheck bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -200,9 +200,16 @@ check-fresh: reproduce ## The committed dvc.lock and results are what the code p
 	@stale=$$(git status --porcelain -- dvc.lock reports/ ':!reports/benchmarks'); \
 	if [ -n "$$stale" ]; then \
 		echo "$$stale"; git --no-pager diff --stat -- dvc.lock reports/; \
-		echo "::error::dvc.lock or the committed results are stale. Run 'make run' (dvc repro) and commit dvc.lock and reports/ (git add dvc.lock reports && git commit)." >&2; \
+		echo "::error::dvc.lock or the committed results are stale (a param, code, data or a uv.lock pin changed without dvc repro). Run 'make refresh-lock' (dvc repro, then git add dvc.lock and reports/), then git commit and push. A Dependabot PR: check out its branch and do the same (docs/ci-cd-and-rehearsal.md#dependency-bumps)." >&2; \
 		exit 1; \
 	fi; echo "dvc.lock and the committed results are fresh"
+
+# After a dependency bump (a Dependabot PR) or any change made without dvc repro: reproduce with
+# the locked packages (setup syncs uv.lock first), then stage what check-fresh compares.
+refresh-lock: reproduce ## Reproduce and stage dvc.lock and the committed results (then git commit)
+	git add dvc.lock reports/ ':!reports/benchmarks'
+	@git status --short -- dvc.lock reports/
+	@echo "Staged. Next: git commit -m 'Reproduce the pipeline for the dependency bump' && git push"
 
 lint-workflows: setup ## zizmor (offline: pedantic, then auditor) and the GitHub JSON schemas on .github/
 	zizmor --offline --persona=pedantic --no-progress .github/

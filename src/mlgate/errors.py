@@ -44,3 +44,7 @@ class GitError(MlgateError):
 
 class GitHubCliError(MlgateError):
     """`gh` is missing, not signed in, or one of its calls failed (no such branch on GitHub...)."""
+
+
+class EnvironmentLockError(MlgateError):
+    """uv.lock is missing, malformed, or does not resolve the project's dependencies."""

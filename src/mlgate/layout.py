@@ -13,6 +13,10 @@ PARAMS = Path("params.yaml")
 LOCK = Path("dvc.lock")
 DATA = Path("data")  # DVC-tracked data (sources, raw data, splits) lives under it
 
+# environment: the runtime packages uv.lock pins (every other stage depends on the record)
+UV_LOCK = Path("uv.lock")
+PYTHON_VERSION = Path(".python-version")  # the Python CI runs the pipeline with
+ENVIRONMENT = Path("reports/environment.json")
 # ingest
 EXTERNAL_DATA = Path("data/external")  # local sources (a dependency of ingest)
 RAW_DATA = Path("data/raw/data.parquet")
@@ -47,6 +51,7 @@ DRIFT_SUMMARY = Path("reports/drift.json")
 DRIFT_HTML = Path("reports/drift.html")  # for people; not a DVC output (it embeds run ids)
 
 PIPELINE_OUTPUTS: dict[str, tuple[Path, ...]] = {
+    "environment": (ENVIRONMENT,),
     "ingest": (RAW_DATA,),
     "validate": (VALIDATION_REPORT,),
     "split": (TRAIN_SPLIT, TEST_SPLIT),

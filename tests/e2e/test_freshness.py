@@ -37,5 +37,5 @@ def test_a_param_changed_without_repro_fails_with_the_command_to_run(project: Pa
     sh(project, "git", "commit", "-qam", "Change a param, forget dvc repro")
     code, output = check_fresh(project)
     assert code != 0  # make's own status for a failed recipe
-    assert "Run 'make run' (dvc repro) and commit dvc.lock and reports/" in output
+    assert "Run 'make refresh-lock' (dvc repro, then git add dvc.lock and reports/)" in output
     assert "dvc.lock" in output.split("::error::")[0]  # the stale files are listed first

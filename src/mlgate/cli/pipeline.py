@@ -1,5 +1,6 @@
-"""`mlgate ingest|validate|split|train|evaluate|card|drift`: dvc.yaml's stage commands. Each is
-one line over its module in mlgate.stages, which holds the stage's code (and is its DVC dep)."""
+"""`mlgate environment|ingest|validate|split|train|evaluate|card|drift`: dvc.yaml's stage
+commands. Each is one line over its module in mlgate.stages, which holds the stage's code (and is
+its DVC dep)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,14 @@ def _run_stage(name: str, run: Callable[[Params, Progress], str], params: Params
     started = time.perf_counter()
     detail = run(load(params), working)
     done(name, started, detail)
+
+
+@reports_errors
+def environment(params: ParamsOption = PARAMS) -> None:
+    """Record the runtime packages uv.lock pins (reports/environment.json): a bump re-runs them."""
+    from mlgate.stages import environment
+
+    _run_stage("environment", environment.run, params)
 
 
 @reports_errors
@@ -82,5 +91,5 @@ def drift(params: ParamsOption = PARAMS) -> None:
 
 
 def add_commands(app: typer.Typer) -> None:
-    for command in (ingest, validate, split, train, evaluate, card, drift):
+    for command in (environment, ingest, validate, split, train, evaluate, card, drift):
         app.command()(command)

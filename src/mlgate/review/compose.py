@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from mlgate.layout import (
     CONFUSION_PLOT,
     DRIFT_SUMMARY,
+    ENVIRONMENT,
+    LOCK,
     METRICS,
     PREDICTED_PLOT,
     ROC_PLOT,
@@ -52,10 +54,12 @@ def write_review(
     from mlgate.files import json_bytes, write_bytes_atomic
     from mlgate.review.card_section import card_section, card_url
     from mlgate.review.collect import PlotTargets, collect_comparison
+    from mlgate.review.dependencies import review_dependencies
     from mlgate.review.drift_section import drift_section
     from mlgate.review.plots import render_confusion_png, render_roc_png
     from mlgate.review.regression_plots import render_predicted_png, render_residuals_png
     from mlgate.review.render import PlotLinks, render_review
+    from mlgate.vcs.dvc import file_at
 
     comparison = collect_comparison(
         subject.repo,
@@ -72,10 +76,19 @@ def write_review(
         skip_metrics=(DRIFT_SUMMARY.as_posix(),),
     )
     verdict = judge_workspace(subject, comparison.metrics, config, params, gates_from)
+    dependencies = review_dependencies(
+        json_at_base(subject, ENVIRONMENT),
+        json_in_workspace(ENVIRONMENT),
+        file_at(subject.repo, subject.base.sha, LOCK.as_posix()),
+        LOCK.read_bytes() if LOCK.is_file() else None,
+        comparison,
+    )
     folder = out.parent / out.stem
     # What was compared, as data, for tools that read the review (the review artifact).
     files: dict[Path, bytes] = {
-        folder / "review.json": json_bytes(subject.identity() | {"gate_passed": verdict.passed})
+        folder / "review.json": json_bytes(
+            subject.identity() | {"gate_passed": verdict.passed} | dependencies.to_json_dict()
+        )
     }
     links = PlotLinks(artifact_url=artifact_url(os.environ))
     base_plots, head_plots = comparison.plots
@@ -105,7 +118,7 @@ def write_review(
         json_in_workspace(SLICES),
         card_url(subject.head.sha, os.environ, subject.dirty),
     )
-    extra = tuple(section for section in (drift, card_part) if section)
+    extra = tuple(section for section in (drift, card_part, dependencies.markdown()) if section)
     markdown = render_review(comparison, verdict, plots=plots, links=links, extra_sections=extra)
     for path, data in files.items():
         write_bytes_atomic(path, data)
