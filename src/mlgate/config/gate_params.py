@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from mlgate.config.serving_cost_params import ServingCostConfig
 from mlgate.config.strict_model import FiniteFloat, StrictModel
 from mlgate.model.scores import ScoreName, direction_of
 
@@ -90,6 +91,12 @@ class GatesConfig(StrictModel):
     worst_slice: WorstSliceGate | None = Field(
         default=None, description="limit on the worst ranked slice (reports/slices.json); off: null"
     )
+    max_latency_ratio: float | None = Field(
+        default=None,
+        gt=1.0,
+        allow_inf_nan=False,
+        description="largest allowed PR/base ratio of the single-record p50 latency; off: null",
+    )
 
 
 class ReviewConfig(StrictModel):
@@ -100,3 +107,4 @@ class ReviewConfig(StrictModel):
         description="images: PNGs that `cml comment --publish` uploads; mermaid: charts GitHub "
         "draws itself; artifact: a link to the workflow artifact (nothing leaves GitHub)",
     )
+    serving_cost: ServingCostConfig = ServingCostConfig()

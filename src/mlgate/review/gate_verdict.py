@@ -8,7 +8,9 @@ from typing import Any, Literal
 
 from mlgate.model.scores import SCORE_LABELS, TaskName
 
-GateKind = Literal["threshold", "max_regression", "baseline_margin", "worst_slice"]
+GateKind = Literal[
+    "threshold", "max_regression", "baseline_margin", "worst_slice", "max_latency_ratio"
+]
 GateStatus = Literal["passed", "failed", "skipped"]
 
 KIND_LABELS: dict[GateKind, str] = {
@@ -16,6 +18,7 @@ KIND_LABELS: dict[GateKind, str] = {
     "max_regression": "regression vs base",
     "baseline_margin": "margin over baseline",
     "worst_slice": "worst slice",
+    "max_latency_ratio": "serving cost",
 }
 
 

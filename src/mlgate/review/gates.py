@@ -16,6 +16,7 @@ from mlgate.review.gate_verdict import GateResult, GateVerdict
 
 if TYPE_CHECKING:
     from mlgate.model.slice_report import SliceReport
+    from mlgate.review.serving_cost import CostUnavailable, ServingCost
 
 # Metrics are rounded to 6 digits; a gate set exactly at a value must pass.
 SLACK = 1e-9
@@ -128,13 +129,15 @@ def check_gates(
     gates: GatesConfig,
     source: str,
     slices: SliceReport | None = None,
+    *,
+    serving: ServingCost | CostUnavailable | None = None,
 ) -> GateVerdict:
     """Apply every configured gate to the model's scores (`model.<score>` in the metrics) and,
     when `worst_slice` is on, to the worst ranked slice in `slices` (reports/slices.json).
 
     One params.yaml serves either task, so gates on the other task's scores are set aside (and
     listed); with no scores to tell the task by, every gate applies, and fails on its missing
-    metric."""
+    metric. `max_latency_ratio` judges `serving`, the review's timing of both models."""
     by_name = {metric.name: metric for metric in metrics}
     task = evaluated_task(metrics)
 
@@ -160,6 +163,10 @@ def check_gates(
             results.append(_margin(score, margin, baseline, model))
     if gates.worst_slice is not None and applies(gates.worst_slice.metric):
         results.append(_worst_slice(gates.worst_slice, slices))
+    if gates.max_latency_ratio is not None:
+        from mlgate.review.latency_gate import latency_gate
+
+        results.append(latency_gate(gates.max_latency_ratio, serving))
     return GateVerdict(tuple(results), source, task, _set_aside(gates, applies))
 
 
@@ -189,19 +196,20 @@ def judge(
     base_label: str,
     base_has_none: bool = False,
     slices: SliceReport | None = None,
+    serving: ServingCost | CostUnavailable | None = None,
 ) -> GateVerdict:
     """The base's gates judge a PR when given (so a PR cannot loosen its own gate); a PR that
     edits them also learns how it would fare under its new gates."""
     if base is None:
         note = " (the base has no gates yet)" if base_has_none else ""
-        return check_gates(metrics, workspace, workspace_label + note, slices)
+        return check_gates(metrics, workspace, workspace_label + note, slices, serving=serving)
     source = base_label
     if base != workspace:
-        own = check_gates(metrics, workspace, "", slices)
+        own = check_gates(metrics, workspace, "", slices, serving=serving)
         outcome = (
             f"{len(own.failures)} of {len(own.results)} would fail"
             if own.failures
             else f"all {len(own.results)} would pass"
         )
         source += f"; this PR changes `gates:` (applied once merged): under them, {outcome}"
-    return check_gates(metrics, base, source, slices)
+    return check_gates(metrics, base, source, slices, serving=serving)
