@@ -74,7 +74,7 @@ def write_review(
         skip_metrics=(DRIFT_SUMMARY.as_posix(),),
     )
     serving = (
-        measure_serving_cost(subject, config, params)
+        measure_serving_cost(subject.repo, subject.base, config, params)
         if config.review.serving_cost.enabled
         else None
     )

@@ -14,11 +14,12 @@ from mlgate.review.serving_cost import CostUnavailable, ServingCost, Side, Workl
 
 if TYPE_CHECKING:
     import pandas as pd
+    from dvc.repo import Repo
     from sklearn.pipeline import Pipeline
 
     from mlgate.config import ModelConfig, Params, ServingCostConfig
     from mlgate.data.feature_schema import Task
-    from mlgate.review.workspace import ReviewSubject
+    from mlgate.review.revisions import Revision
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class ServedModel:
     size_bytes: int
 
 
-def _base_model_config(subject: ReviewSubject, params_file: str) -> ModelConfig | None:
+def _base_model_config(repo: Repo, base: Revision, params_file: str) -> ModelConfig | None:
     """The `model:` section of the base's params (its estimator and reviewed extra types)."""
     import yaml
     from pydantic import ValidationError
@@ -37,7 +38,7 @@ def _base_model_config(subject: ReviewSubject, params_file: str) -> ModelConfig 
     from mlgate.config import ModelConfig
     from mlgate.vcs.dvc import file_at
 
-    body = file_at(subject.repo, subject.base.sha, params_file)
+    body = file_at(repo, base.sha, params_file)
     try:
         raw = yaml.safe_load(body) if body is not None else None
         return ModelConfig.model_validate(raw["model"]) if isinstance(raw, dict) else None
@@ -45,43 +46,45 @@ def _base_model_config(subject: ReviewSubject, params_file: str) -> ModelConfig 
         return None
 
 
-def _base_task(subject: ReviewSubject, fallback: Task) -> Task:
+def _base_task(repo: Repo, base: Revision, fallback: Task) -> Task:
     """The task the base's validate stage settled on (the PR's when the base's report is gone)."""
+    import json
+
     from pydantic import ValidationError
 
     from mlgate.data.schema import ValidationReport
-    from mlgate.review.workspace import json_at_base
+    from mlgate.vcs.dvc import file_at
 
-    body = json_at_base(subject, VALIDATION_REPORT)
+    body = file_at(repo, base.sha, VALIDATION_REPORT.as_posix())
     try:
-        report = ValidationReport.from_json_dict(body) if body is not None else None
-    except (ValidationError, ValueError, TypeError, KeyError):
+        report = ValidationReport.from_json_dict(json.loads(body)) if body is not None else None
+    except (ValidationError, ValueError, TypeError, KeyError, AttributeError):
         return fallback
     return report.schema_.task if report is not None and report.schema_ is not None else fallback
 
 
 def base_model(
-    subject: ReviewSubject, config: Params, params_file: str, task: Task
+    repo: Repo, base: Revision, config: Params, params_file: str, task: Task
 ) -> ServedModel | CostUnavailable:
     """The base's model from the local DVC cache (fetched from the remote when missing)."""
     from mlgate.model.persist import load_model
     from mlgate.vcs.dvc import cached_file, fetch_at, locked_md5
 
-    base, path = subject.base, MODEL.as_posix()
+    path = MODEL.as_posix()
     where = f"{base.name} ({base.short})"
-    md5 = locked_md5(subject.repo, base.sha, path)
+    md5 = locked_md5(repo, base.sha, path)
     if md5 is None:
         return CostUnavailable(f"{LOCK} at {where} records no {path}: nothing to compare with")
-    cached = cached_file(subject.repo, base.sha, path)
-    if cached is None and fetch_at(subject.repo, base.sha, path):
-        cached = cached_file(subject.repo, base.sha, path)
+    cached = cached_file(repo, base.sha, path)
+    if cached is None and fetch_at(repo, base.sha, path):
+        cached = cached_file(repo, base.sha, path)
     if cached is None:
         return CostUnavailable(
             f"the base's {path} (md5 {md5[:8]}, {where}) is neither in the local DVC cache nor "
             f"fetchable; run `git checkout {base.short} && dvc fetch {path} && git checkout -`, "
             "then `mlgate report` again"
         )
-    model_config = _base_model_config(subject, params_file) or config.model
+    model_config = _base_model_config(repo, base, params_file) or config.model
     try:
         data = cached.read_bytes()
         model = load_model(
@@ -89,7 +92,7 @@ def base_model(
             origin=f"{path} at {where}",
             expected_md5=md5,
             recorded_in=f"{LOCK} at {where}",
-            estimator=model_config.estimator_for(_base_task(subject, task)),
+            estimator=model_config.estimator_for(_base_task(repo, base, task)),
             trusted_types=model_config.trusted_types,
         )
     except (ArtifactError, OSError) as exc:
@@ -134,7 +137,7 @@ def workload(
 
 
 def measure_serving_cost(
-    subject: ReviewSubject, config: Params, params: Path
+    repo: Repo, base: Revision, config: Params, params: Path
 ) -> ServingCost | CostUnavailable:
     """Both models timed as review.serving_cost says (one line instead when they cannot be);
     `params` is the workspace's params file (the base's, at the same path, names its model)."""
@@ -144,15 +147,15 @@ def measure_serving_cost(
 
     settings = config.review.serving_cost
     task = validated_schema(VALIDATION_REPORT).task
-    root = Path(subject.repo.root_dir).resolve()
+    root = Path(repo.root_dir).resolve()
     try:
         params_file = params.resolve().relative_to(root).as_posix()
     except ValueError:
         params_file = PARAMS.as_posix()
-    base = base_model(subject, config, params_file, task)
-    if isinstance(base, CostUnavailable):
-        return base
-    models: dict[Side, ServedModel] = {"base": base, "head": head_model(config, task)}
+    base_served = base_model(repo, base, config, params_file, task)
+    if isinstance(base_served, CostUnavailable):
+        return base_served
+    models: dict[Side, ServedModel] = {"base": base_served, "head": head_model(config, task)}
     frame = read_parquet(TEST_SPLIT, "split")
     if frame.empty:
         return CostUnavailable(f"{TEST_SPLIT} has no rows to time the models on")

@@ -138,7 +138,7 @@ def judge_workspace(
     ):
         from mlgate.review.serving_cost_input import measure_serving_cost
 
-        serving = measure_serving_cost(subject, config, params)
+        serving = measure_serving_cost(subject.repo, subject.base, config, params)
     return judge(
         metrics,
         workspace=config.gates,
