@@ -9,7 +9,7 @@ from mlgate.config import parse_gates
 from mlgate.errors import ConfigError
 from mlgate.review.gates import check_gates, judge
 from mlgate.review.latency_gate import latency_gate
-from mlgate.review.serving_cost import CostUnavailable, ModelCost, ServingCost
+from mlgate.review.serving_cost import CostUnavailable, ModelCost, ModelUnchanged, ServingCost
 
 
 def timed(base_ms: float, head_ms: float) -> ServingCost:
@@ -41,6 +41,12 @@ def test_an_unmeasured_latency_fails_and_says_why() -> None:
     assert result.status == "failed"
     assert result.detail == "not measured: the base's model is not in the cache"
     assert latency_gate(1.5, None).status == "failed"
+
+
+def test_a_byte_identical_model_passes_without_timing() -> None:
+    result = latency_gate(1.1, ModelUnchanged("0" * 32))
+    assert (result.status, result.value) == ("passed", 1.0)
+    assert "byte for byte" in result.detail
 
 
 def test_check_gates_applies_max_latency_ratio_only_when_set() -> None:

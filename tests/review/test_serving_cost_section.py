@@ -3,7 +3,7 @@ off."""
 
 from __future__ import annotations
 
-from mlgate.review.serving_cost import CostUnavailable, ModelCost, ServingCost
+from mlgate.review.serving_cost import CostUnavailable, ModelCost, ModelUnchanged, ServingCost
 from mlgate.review.serving_cost_section import serving_cost_section
 from tests.support.markdown import row, table_with
 
@@ -42,6 +42,12 @@ def test_a_zero_base_shows_no_ratio() -> None:
 def test_an_unmeasured_cost_is_one_line_saying_why() -> None:
     text = serving_cost_section(CostUnavailable("the base's model is not in the cache; run x"))
     assert text.splitlines()[-1] == "Not measured: the base's model is not in the cache; run x."
+    assert "|" not in text
+
+
+def test_a_byte_identical_model_is_one_line_and_no_table() -> None:
+    text = serving_cost_section(ModelUnchanged("24396c7993658c2f1e9581b5cfa88daa"))
+    assert "byte for byte (md5 `24396c79`)" in text
     assert "|" not in text
 
 

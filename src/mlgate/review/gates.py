@@ -16,7 +16,7 @@ from mlgate.review.gate_verdict import GateResult, GateVerdict
 
 if TYPE_CHECKING:
     from mlgate.model.slice_report import SliceReport
-    from mlgate.review.serving_cost import CostUnavailable, ServingCost
+    from mlgate.review.serving_cost import CostOutcome
 
 # Metrics are rounded to 6 digits; a gate set exactly at a value must pass.
 SLACK = 1e-9
@@ -130,7 +130,7 @@ def check_gates(
     source: str,
     slices: SliceReport | None = None,
     *,
-    serving: ServingCost | CostUnavailable | None = None,
+    serving: CostOutcome | None = None,
 ) -> GateVerdict:
     """Apply every configured gate to the model's scores (`model.<score>` in the metrics) and,
     when `worst_slice` is on, to the worst ranked slice in `slices` (reports/slices.json).
@@ -196,7 +196,7 @@ def judge(
     base_label: str,
     base_has_none: bool = False,
     slices: SliceReport | None = None,
-    serving: ServingCost | CostUnavailable | None = None,
+    serving: CostOutcome | None = None,
 ) -> GateVerdict:
     """The base's gates judge a PR when given (so a PR cannot loosen its own gate); a PR that
     edits them also learns how it would fare under its new gates."""

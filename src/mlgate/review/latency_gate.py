@@ -4,12 +4,12 @@ times the base's, both timed in the same process (review.serving_cost)."""
 from __future__ import annotations
 
 from mlgate.review.gate_verdict import GateResult
-from mlgate.review.serving_cost import CostUnavailable, ServingCost
+from mlgate.review.serving_cost import CostOutcome, CostUnavailable, ModelUnchanged
 
 SCORE = "p50 latency"
 
 
-def latency_gate(limit: float, cost: ServingCost | CostUnavailable | None) -> GateResult:
+def latency_gate(limit: float, cost: CostOutcome | None) -> GateResult:
     """Fails above the limit; a gate that could not measure fails too, saying why (it was asked
     for, so a PR does not pass it unmeasured)."""
     requirement = f"PR / base ≤ {limit:g}×"
@@ -20,6 +20,9 @@ def latency_gate(limit: float, cost: ServingCost | CostUnavailable | None) -> Ga
     if isinstance(cost, CostUnavailable):
         detail = f"not measured: {cost.reason}"
         return GateResult("max_latency_ratio", SCORE, requirement, None, None, "failed", detail)
+    if isinstance(cost, ModelUnchanged):
+        detail = "the PR's model is the base's, byte for byte: the same latency"
+        return GateResult("max_latency_ratio", SCORE, requirement, 1.0, None, "passed", detail)
     measured = cost.latency_ratio
     base, head = cost.base.p50_seconds * 1000, cost.head.p50_seconds * 1000
     if measured is None:

@@ -94,6 +94,20 @@ class CostUnavailable:
         return {"unavailable": self.reason}
 
 
+@dataclass(frozen=True)
+class ModelUnchanged:
+    """The PR's model file is the base's, byte for byte: the same cost, nothing to time."""
+
+    md5: str
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"unchanged": self.md5}
+
+
+# What the review knows about serving cost: measured, not needed, or why not measured.
+CostOutcome = ServingCost | ModelUnchanged | CostUnavailable
+
+
 def model_cost(rounds: Sequence[RoundTiming], size_bytes: int) -> ModelCost:
     """Medians across rounds of each round's single-call p50 and batch throughput."""
     if not rounds:

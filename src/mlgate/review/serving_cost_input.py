@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING
 
 from mlgate.errors import ArtifactError
 from mlgate.layout import LOCK, MODEL, PARAMS, TEST_SPLIT, VALIDATION_REPORT
-from mlgate.review.serving_cost import CostUnavailable, ServingCost, Side, Workload
+from mlgate.review.serving_cost import (
+    CostOutcome,
+    CostUnavailable,
+    ModelUnchanged,
+    Side,
+    Workload,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -136,15 +142,19 @@ def workload(
     return Workload(served.model.predict, singles, batch, settings.batch_rows)
 
 
-def measure_serving_cost(
-    repo: Repo, base: Revision, config: Params, params: Path
-) -> ServingCost | CostUnavailable:
-    """Both models timed as review.serving_cost says (one line instead when they cannot be);
-    `params` is the workspace's params file (the base's, at the same path, names its model)."""
+def measure_serving_cost(repo: Repo, base: Revision, config: Params, params: Path) -> CostOutcome:
+    """Both models timed as review.serving_cost says (one line instead when they cannot be, and
+    no timing when the PR's model is the base's, byte for byte); `params` is the workspace's
+    params file (the base's, at the same path, names its model)."""
     from mlgate.files import read_parquet
+    from mlgate.lockfile import recorded_md5
     from mlgate.review.serving_cost import SIDES, summarize, time_rounds
     from mlgate.stages.schema_input import validated_schema
+    from mlgate.vcs.dvc import locked_md5
 
+    head_md5 = recorded_md5(MODEL)
+    if locked_md5(repo, base.sha, MODEL.as_posix()) == head_md5:
+        return ModelUnchanged(head_md5)
     settings = config.review.serving_cost
     task = validated_schema(VALIDATION_REPORT).task
     root = Path(repo.root_dir).resolve()

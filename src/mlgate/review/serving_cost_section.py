@@ -3,7 +3,7 @@ how they were measured (ratios of medians; the absolute times are this runner's)
 
 from __future__ import annotations
 
-from mlgate.review.serving_cost import CostUnavailable, ServingCost
+from mlgate.review.serving_cost import CostOutcome, CostUnavailable, ModelUnchanged
 
 TITLE = "### Serving cost"
 
@@ -27,12 +27,17 @@ def _size(size: int) -> str:
     return f"{size} B"
 
 
-def serving_cost_section(cost: ServingCost | CostUnavailable | None) -> str:
+def serving_cost_section(cost: CostOutcome | None) -> str:
     """Markdown for the review; empty when the timing is off (review.serving_cost.enabled)."""
     if cost is None:
         return ""
     if isinstance(cost, CostUnavailable):
         return f"{TITLE}\n\nNot measured: {cost.reason}."
+    if isinstance(cost, ModelUnchanged):
+        return (
+            f"{TITLE}\n\nThe model file is the base's, byte for byte (md5 `{cost.md5[:8]}`): "
+            "the same serving cost, so nothing was timed."
+        )
     base, head = cost.base, cost.head
     rows = [
         "| cost | base | PR | PR / base |",

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from mlgate.review.changes import MetricChange
     from mlgate.review.gate_verdict import GateVerdict
     from mlgate.review.revisions import Revision
-    from mlgate.review.serving_cost import CostUnavailable, ServingCost
+    from mlgate.review.serving_cost import CostOutcome
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def judge_workspace(
     params: Path,
     gates_from: str,
     *,
-    serving: ServingCost | CostUnavailable | None = None,
+    serving: CostOutcome | None = None,
 ) -> GateVerdict:
     """The verdict, from the gates of the base (default: a PR cannot loosen the gate that
     judges it) or of the workspace. Both models are timed here only when a latency gate asks
