@@ -86,6 +86,9 @@ def test_a_degraded_regressor_fails_the_default_gate_and_the_review_shows_why(
     sh(branch, "mlgate", "report", "--base", "main")
     text = (branch / "reports" / "review.md").read_text()
     assert text.splitlines()[2].startswith("❌ **Quality gate failed**")
+    # a regressor's serving cost too: two trees of depth 1 against the base's forest
+    size = row(table_with(text, "PR / base"), "cost", "model file size")
+    assert float(size["PR / base"].removesuffix("×")) < 1
     rmse = row(table_with(text, "Δ"), "metric", "RMSE")
     assert rmse["change"] == "🔴 ▲ worse"
     assert "Not applied (not regression scores):" in text

@@ -46,6 +46,9 @@ def upstream(tmp_path_factory: pytest.TempPathFactory) -> Path:
         params[section].update(values)
     params["gates"] = GATES
     params["card"]["slices"]["numeric_bins"] = {"size": 3}
+    # Timing both models adds seconds to every report; tests/review/test_serving_cost_input.py
+    # covers it.
+    params["review"]["serving_cost"]["enabled"] = False
     (root / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     sh(root, "dvc", "repro")
     sh(root, "git", "add", "-A")

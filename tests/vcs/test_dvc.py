@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from mlgate.errors import DvcError
-from mlgate.vcs.dvc import fetch_at, file_at, open_repo, stale_stages, track
+from mlgate.vcs.dvc import (
+    cached_file,
+    fetch_at,
+    file_at,
+    locked_md5,
+    open_repo,
+    stale_stages,
+    track,
+)
 
 
 def _git_repo(root: Path) -> None:
@@ -80,3 +88,25 @@ def test_fetch_at_brings_a_commits_output_into_the_cache(dvc_repo: Path, tmp_pat
 def test_fetch_at_without_a_remote_is_one_line(dvc_repo: Path) -> None:
     with pytest.raises(DvcError, match=r"no default remote"):
         fetch_at(open_repo(dvc_repo), "HEAD", ["model.bin"])
+
+
+LOCKED = "0123456789abcdef0123456789abcdef"
+
+
+def test_cached_file_is_the_cache_object_the_commits_dvc_lock_names(dvc_repo: Path) -> None:
+    (dvc_repo / "dvc.lock").write_text(
+        "schema: '2.0'\nstages:\n  train:\n    cmd: train\n    outs:\n"
+        f"    - path: models/model.skops\n      hash: md5\n      md5: {LOCKED}\n"
+    )
+    env = ["-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "add", "dvc.lock"], cwd=dvc_repo, check=True)
+    subprocess.run(["git", *env, "commit", "-qm", "lock"], cwd=dvc_repo, check=True)
+    repo = open_repo(dvc_repo)
+    assert locked_md5(repo, "HEAD", "models/model.skops") == LOCKED
+    assert locked_md5(repo, "HEAD", "models/other.skops") is None
+    assert locked_md5(repo, "HEAD~1", "models/model.skops") is None  # no dvc.lock then
+    assert cached_file(repo, "HEAD", "models/model.skops") is None  # not in the cache
+    cached = dvc_repo / ".dvc" / "cache" / "files" / "md5" / LOCKED[:2] / LOCKED[2:]
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"model")
+    assert cached_file(repo, "HEAD", "models/model.skops") == cached

@@ -23,6 +23,7 @@ from mlgate.config.gate_params import (
 )
 from mlgate.config.loading import Params, load_params, parse_gates, parse_params
 from mlgate.config.model_params import ModelConfig, PreprocessingConfig
+from mlgate.config.serving_cost_params import ServingCostConfig
 from mlgate.config.serving_params import PredictionLogConfig, ServingConfig
 from mlgate.config.strict_model import FiniteFloat, StrictModel
 from mlgate.config.sweep_params import MAX_SWEEP_EXPERIMENTS, SweepConfig
@@ -46,6 +47,7 @@ __all__ = [
     "PreprocessingConfig",
     "ReviewConfig",
     "ServingConfig",
+    "ServingCostConfig",
     "SliceRegressionGate",
     "SliceSettings",
     "StrictModel",

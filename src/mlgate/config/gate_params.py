@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from mlgate.config.card_params import SliceMetric
+from mlgate.config.serving_cost_params import ServingCostConfig
 from mlgate.config.strict_model import FiniteFloat, StrictModel
 from mlgate.model.scores import ScoreName, direction_of
 
@@ -110,6 +111,12 @@ class GatesConfig(StrictModel):
     slice_regression: SliceRegressionGate | None = Field(
         default=None, description="largest drop of any slice vs the base's; off: null"
     )
+    max_latency_ratio: float | None = Field(
+        default=None,
+        gt=1.0,
+        allow_inf_nan=False,
+        description="largest allowed PR/base ratio of the single-record p50 latency; off: null",
+    )
 
 
 class ReviewConfig(StrictModel):
@@ -120,3 +127,4 @@ class ReviewConfig(StrictModel):
         description="images: PNGs that `cml comment --publish` uploads; mermaid: charts GitHub "
         "draws itself; artifact: a link to the workflow artifact (nothing leaves GitHub)",
     )
+    serving_cost: ServingCostConfig = ServingCostConfig()

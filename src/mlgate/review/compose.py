@@ -59,6 +59,8 @@ def write_review(
     from mlgate.review.plots import render_confusion_png, render_roc_png
     from mlgate.review.regression_plots import render_predicted_png, render_residuals_png
     from mlgate.review.render import PlotLinks, render_review
+    from mlgate.review.serving_cost_input import measure_serving_cost
+    from mlgate.review.serving_cost_section import serving_cost_section
     from mlgate.vcs.dvc import file_at
 
     comparison = collect_comparison(
@@ -75,7 +77,14 @@ def write_review(
         ),
         skip_metrics=(DRIFT_SUMMARY.as_posix(),),
     )
-    verdict = judge_workspace(subject, comparison.metrics, config, params, gates_from)
+    serving = (
+        measure_serving_cost(subject.repo, subject.base, config, params)
+        if config.review.serving_cost.enabled
+        else None
+    )
+    verdict = judge_workspace(
+        subject, comparison.metrics, config, params, gates_from, serving=serving
+    )
     dependencies = review_dependencies(
         json_at_base(subject, ENVIRONMENT),
         json_in_workspace(ENVIRONMENT),
@@ -85,11 +94,10 @@ def write_review(
     )
     folder = out.parent / out.stem
     # What was compared, as data, for tools that read the review (the review artifact).
-    files: dict[Path, bytes] = {
-        folder / "review.json": json_bytes(
-            subject.identity() | {"gate_passed": verdict.passed} | dependencies.to_json_dict()
-        )
-    }
+    review_data = subject.identity() | {"gate_passed": verdict.passed} | dependencies.to_json_dict()
+    if serving is not None:
+        review_data["serving_cost"] = serving.to_json_dict()
+    files: dict[Path, bytes] = {folder / "review.json": json_bytes(review_data)}
     links = PlotLinks(artifact_url=artifact_url(os.environ))
     base_plots, head_plots = comparison.plots
     if head_plots is not None:
@@ -118,7 +126,9 @@ def write_review(
         json_in_workspace(SLICES),
         card_url(subject.head.sha, os.environ, subject.dirty),
     )
-    extra = tuple(section for section in (drift, card_part, dependencies.markdown()) if section)
+    cost_part = serving_cost_section(serving)
+    parts = (drift, card_part, cost_part, dependencies.markdown())
+    extra = tuple(section for section in parts if section)
     markdown = render_review(comparison, verdict, plots=plots, links=links, extra_sections=extra)
     for path, data in files.items():
         write_bytes_atomic(path, data)

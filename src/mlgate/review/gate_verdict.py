@@ -9,7 +9,12 @@ from typing import Any, Literal
 from mlgate.model.scores import SCORE_LABELS, TaskName
 
 GateKind = Literal[
-    "threshold", "max_regression", "baseline_margin", "worst_slice", "slice_regression"
+    "threshold",
+    "max_regression",
+    "baseline_margin",
+    "worst_slice",
+    "slice_regression",
+    "max_latency_ratio",
 ]
 GateStatus = Literal["passed", "failed", "skipped"]
 
@@ -19,6 +24,7 @@ KIND_LABELS: dict[GateKind, str] = {
     "baseline_margin": "margin over baseline",
     "worst_slice": "worst slice",
     "slice_regression": "slice regression vs base",
+    "max_latency_ratio": "serving cost",
 }
 
 

@@ -7,6 +7,7 @@ log loss.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from mlgate.config import GatesConfig, Tolerance, WorstSliceGate
@@ -17,6 +18,7 @@ from mlgate.review.slice_gate import check_slice_regression
 
 if TYPE_CHECKING:
     from mlgate.model.slice_report import SliceReport
+    from mlgate.review.serving_cost import CostOutcome
 
 # Metrics are rounded to 6 digits; a gate set exactly at a value must pass.
 SLACK = 1e-9
@@ -131,6 +133,7 @@ def check_gates(
     slices: SliceReport | None = None,
     *,
     base_slices: SliceReport | None = None,
+    serving: CostOutcome | None = None,
 ) -> GateVerdict:
     """Apply every configured gate to the model's scores (`model.<score>` in the metrics) and,
     when `worst_slice` is on, to the worst ranked slice in `slices` (reports/slices.json); when
@@ -138,7 +141,7 @@ def check_gates(
 
     One params.yaml serves either task, so gates on the other task's scores are set aside (and
     listed); with no scores to tell the task by, every gate applies, and fails on its missing
-    metric."""
+    metric. `max_latency_ratio` judges `serving`, the review's timing of both models."""
     by_name = {metric.name: metric for metric in metrics}
     task = evaluated_task(metrics)
 
@@ -167,6 +170,10 @@ def check_gates(
     sliced = gates.slice_regression
     if sliced is not None and (sliced.metric == "auto" or applies(sliced.metric)):
         results.append(check_slice_regression(sliced, task, base_slices, slices))
+    if gates.max_latency_ratio is not None:
+        from mlgate.review.latency_gate import latency_gate
+
+        results.append(latency_gate(gates.max_latency_ratio, serving))
     return GateVerdict(tuple(results), source, task, _set_aside(gates, applies))
 
 
@@ -199,21 +206,23 @@ def judge(
     base_has_none: bool = False,
     slices: SliceReport | None = None,
     base_slices: SliceReport | None = None,
+    serving: CostOutcome | None = None,
 ) -> GateVerdict:
     """The base's gates judge a PR when given (so a PR cannot loosen its own gate); a PR that
     edits them also learns how it would fare under its new gates."""
+    judged_by = partial(
+        check_gates, metrics, slices=slices, base_slices=base_slices, serving=serving
+    )
     if base is None:
         note = " (the base has no gates yet)" if base_has_none else ""
-        return check_gates(
-            metrics, workspace, workspace_label + note, slices, base_slices=base_slices
-        )
+        return judged_by(workspace, workspace_label + note)
     source = base_label
     if base != workspace:
-        own = check_gates(metrics, workspace, "", slices, base_slices=base_slices)
+        own = judged_by(workspace, "")
         outcome = (
             f"{len(own.failures)} of {len(own.results)} would fail"
             if own.failures
             else f"all {len(own.results)} would pass"
         )
         source += f"; this PR changes `gates:` (applied once merged): under them, {outcome}"
-    return check_gates(metrics, base, source, slices, base_slices=base_slices)
+    return judged_by(base, source)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from mlgate.review.changes import MetricChange
     from mlgate.review.gate_verdict import GateVerdict
     from mlgate.review.revisions import Revision
+    from mlgate.review.serving_cost import CostOutcome
 
 
 @dataclass(frozen=True)
@@ -151,14 +152,24 @@ def judge_workspace(
     config: Params,
     params: Path,
     gates_from: str,
+    *,
+    serving: CostOutcome | None = None,
 ) -> GateVerdict:
     """The verdict, from the gates of the base (default: a PR cannot loosen the gate that
-    judges it) or of the workspace."""
+    judges it) or of the workspace. Both models are timed here only when a latency gate asks
+    and the caller (the report) has not timed them already (`serving`)."""
     from mlgate.review.gates import judge
 
     name = _in_repo(params, subject.repo)
     base = subject.base
     base_gates = read_base_gates(subject.repo, base, name) if gates_from == "base" else None
+    if serving is None and any(
+        gates is not None and gates.max_latency_ratio is not None
+        for gates in (config.gates, base_gates)
+    ):
+        from mlgate.review.serving_cost_input import measure_serving_cost
+
+        serving = measure_serving_cost(subject.repo, subject.base, config, params)
     return judge(
         metrics,
         workspace=config.gates,
@@ -168,6 +179,7 @@ def judge_workspace(
         base_has_none=gates_from == "base" and base_gates is None,
         slices=slices_for_gates(config.gates, base_gates),
         base_slices=base_slices_for_gates(subject, config.gates, base_gates),
+        serving=serving,
     )
 
 

@@ -57,6 +57,45 @@ def file_at(repo: Repo, sha: str, path: str) -> bytes | None:
         return None
 
 
+def locked_md5(repo: Repo, sha: str, path: str) -> str | None:
+    """The md5 that `dvc.lock` at `sha` records for the stage output `path`, or None."""
+    import yaml
+
+    body = file_at(repo, sha, "dvc.lock")
+    try:
+        lock = yaml.safe_load(body) if body is not None else None
+    except yaml.YAMLError:
+        return None
+    stages = lock.get("stages") if isinstance(lock, dict) else None
+    for entry in stages.values() if isinstance(stages, dict) else ():
+        outs = entry.get("outs") if isinstance(entry, dict) else None
+        for out in outs if isinstance(outs, list) else ():
+            if isinstance(out, dict) and out.get("path") == path:
+                md5 = out.get("md5")
+                return md5 if isinstance(md5, str) and md5 else None
+    return None
+
+
+def cached_file(repo: Repo, sha: str, path: str) -> Path | None:
+    """Where the local DVC cache holds `path` as `dvc.lock` at `sha` recorded it, or None when
+    that version is not in the cache (or not recorded)."""
+    md5 = locked_md5(repo, sha, path)
+    if md5 is None or md5.endswith(".dir"):
+        return None
+    cached = Path(repo.cache.local.oid_to_path(md5))
+    return cached if cached.is_file() else None
+
+
+def try_fetch(repo: Repo, sha: str, path: str) -> bool:
+    """`fetch_at` for one file, as a question: is it in the cache now? False when it could not
+    be fetched (no remote, no credentials, not there)."""
+    try:
+        fetch_at(repo, sha, [path])
+    except Exception:  # DVC raises many kinds (network, auth, config); all mean "not fetched"
+        return False
+    return cached_file(repo, sha, path) is not None
+
+
 _ABSENT = {"deleted", "not in cache"}
 
 
