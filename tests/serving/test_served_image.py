@@ -29,6 +29,8 @@ import json, os, subprocess, sys
 argv = sys.argv[1:]
 with open(os.environ["CALLS"], "a") as calls:
     calls.write(" ".join(argv) + "\n")
+if argv[0] == "image":  # image inspect: only a LOCAL image is there already
+    sys.exit(0 if os.environ.get("LOCAL") == "yes" else "Error: no such image")
 if argv[0] == "pull" and os.environ.get("PULL") == "no":
     sys.exit("Error: manifest unknown")
 if argv[0] == "run" and os.environ.get("SERVE") != "no":
@@ -73,7 +75,8 @@ def calls(engine: Path) -> list[str]:
 
 def test_the_image_is_pulled_started_on_localhost_read_and_removed(engine: Path) -> None:
     assert served_metadata(IMAGE, str(engine)) == METADATA
-    pull, started, removed = calls(engine)
+    inspect, pull, started, removed = calls(engine)
+    assert inspect == f"image inspect {IMAGE}"
     assert pull == f"pull {IMAGE}"
     assert started.startswith("run --detach --name mlgate-verify-")
     assert " --publish 127.0.0.1:" in started
@@ -100,7 +103,15 @@ def test_an_image_that_cannot_be_pulled_names_the_engines_last_line(
         ServedImageError, match=r"^`.*engine pull` failed: Error: manifest unknown$"
     ):
         served_metadata(IMAGE, str(engine))
-    assert len(calls(engine)) == 1  # nothing started
+    assert len(calls(engine)) == 2  # inspected, not pulled, nothing started
+
+
+def test_an_image_the_engine_has_is_not_pulled(
+    engine: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOCAL", "yes")
+    assert served_metadata(IMAGE, str(engine)) == METADATA
+    assert [call.split()[0] for call in calls(engine)] == ["image", "run", "rm"]
 
 
 def test_metadata_from_a_port_nothing_listens_on_is_an_error() -> None:

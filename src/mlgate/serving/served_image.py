@@ -81,8 +81,10 @@ def _engine(engine: str, *args: str, timeout: float = ENGINE_CALL_S) -> str:
 
 @contextmanager
 def running(image: str, engine: str) -> Iterator[str]:
-    """The image pulled and started on a free 127.0.0.1 port until the block ends; its URL."""
-    _engine(engine, "pull", image, timeout=PULL_WITHIN_S)
+    """The image (pulled unless the engine has it) started on a free 127.0.0.1 port until the
+    block ends; yields its URL."""
+    if not _succeeds([engine, "image", "inspect", image]):
+        _engine(engine, "pull", image, timeout=PULL_WITHIN_S)
     port = free_port()
     name = f"mlgate-verify-{uuid.uuid4().hex[:12]}"
     publish = f"127.0.0.1:{port}:{SERVICE_PORT}"
