@@ -23,7 +23,7 @@ UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 # Root-only steps (debootstrap) use sudo when not root, as on GitHub's runners.
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: help setup run reproduce drift-report review bento serve smoke image base-image fetch-batch monitor monitor-summary drift-issue retrain-data push-data test-serving image-archive image-tags rollout system-deps check-fresh refresh-lock lint-workflows rehearse test test-fast test-slow test-rehearsal lint format typecheck bench clean
+.PHONY: help setup run reproduce drift-report review bento serve smoke image base-image fetch-batch monitor monitor-summary drift-issue retrain-data push-data test-serving image-archive image-tags verify-rollout rollout system-deps check-fresh refresh-lock lint-workflows rehearse test test-fast test-slow test-rehearsal lint format typecheck bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -184,6 +184,12 @@ image-tags: setup ## tags=<git-sha> <branch> model-<hash> v<X.Y.Z> for the image
 	@version=$$(mlgate registry version) || { version=""; \
 		echo "::warning::the model is not a registered version: the image gets no v<X.Y.Z> tag" >&2; }; \
 	echo "tags=$(GIT_SHA) $(GIT_BRANCH) model-$(MODEL_HASH)$${version:+ $$version}"
+
+# Before `make rollout`: IMAGE_REF (name@sha256:…) must carry this repository's provenance
+# attestation for that digest (gh, with GH_TOKEN), and the model it serves at /metadata must be
+# the registry's version for $STAGE; otherwise one line and a non-zero exit.
+verify-rollout: setup ## Refuse IMAGE_REF unless it is attested and serves $STAGE's registered model
+	mlgate verify-rollout --image "$(IMAGE_REF)" --stage "$(STAGE)"
 
 OVERLAY ?= staging
 rollout: ## Apply deploy/k8s/overlays/$OVERLAY with IMAGE_REF (needs KUBE_CONFIG; skips without)

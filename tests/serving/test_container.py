@@ -1,4 +1,5 @@
-"""The container image serves: build with podman (or docker), run, /readyz, /predict.
+"""The container image serves: build with podman (or docker), run, /readyz, /predict, and the
+/metadata the rollout's verification reads from the started image.
 
 Runs whenever a container engine works (CI installs podman); the base image is built from
 Debian packages (deploy/image/build-base.sh), so no image registry is needed.
@@ -6,6 +7,7 @@ Debian packages (deploy/image/build-base.sh), so no image registry is needed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -17,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from mlgate.serving.served_image import served_metadata
 from mlgate.serving.smoke import free_port
 from tests.support.paths import REPO_ROOT
 
@@ -82,3 +85,8 @@ def test_image_builds_and_serves(packaged: tuple[Path, dict[str, str]]) -> None:
             assert len(json.loads(answer.read())) == 3
     finally:
         subprocess.run([tool, "stop", "-t", "5", container], capture_output=True)
+
+    # what the rollout's verification reads: the started image's /metadata names its model
+    served = served_metadata(IMAGE, tool)
+    model = hashlib.md5((project / "models" / "model.skops").read_bytes()).hexdigest()
+    assert served["model_version"] == model

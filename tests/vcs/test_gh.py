@@ -83,3 +83,42 @@ def test_a_new_pull_request_is_created_once(
         ["pr", "list"],
         ["pr", "create"],
     ]
+
+
+def test_attestation_verify_asks_for_the_image_and_repository_as_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = tmp_path / "calls"
+    stand_in(
+        tmp_path,
+        monkeypatch,
+        f'echo "$*" >> {calls}\n'
+        """echo '[{"verificationResult": {"statement": {"subject": []}}}]'""",
+    )
+    verified = gh.verify_attestation(tmp_path, "ghcr.io/o/r@sha256:ab", "o/r")
+    assert verified == [{"verificationResult": {"statement": {"subject": []}}}]
+    assert calls.read_text().split() == [
+        "attestation",
+        "verify",
+        "oci://ghcr.io/o/r@sha256:ab",
+        "--repo",
+        "o/r",
+        "--format",
+        "json",
+    ]
+
+
+def test_a_failed_attestation_verification_is_one_error_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stand_in(tmp_path, monkeypatch, "echo '✗ no attestations found for subject' >&2; exit 1")
+    with pytest.raises(GitHubCliError, match=r"^`gh attestation verify` failed: ✗ no attestations"):
+        gh.verify_attestation(tmp_path, "ghcr.io/o/r@sha256:ab", "o/r")
+
+
+def test_attestation_output_that_is_not_json_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stand_in(tmp_path, monkeypatch, "echo 'Loaded digest sha256:ab'")
+    with pytest.raises(GitHubCliError, match="printed no JSON"):
+        gh.verify_attestation(tmp_path, "ghcr.io/o/r@sha256:ab", "o/r")

@@ -50,7 +50,46 @@ def test_only_the_publish_job_may_push_packages_and_sign() -> None:
         "id-token": "write",
         "attestations": "write",
     }
-    assert jobs["rollout"]["permissions"] == {"contents": "read"}
+    assert set(jobs["rollout"]["permissions"].values()) == {"read"}
+
+
+def test_the_rollout_job_may_only_read() -> None:
+    rollout = load("deploy.yml")["jobs"]["rollout"]
+    assert rollout["permissions"] == {
+        "contents": "read",
+        "packages": "read",
+        "attestations": "read",
+    }
+    assert "id-token" not in rollout["permissions"]
+
+
+def test_the_rollout_job_verifies_the_image_before_rolling_it_out() -> None:
+    rollout = load("deploy.yml")["jobs"]["rollout"]
+    runs = [s.get("run", s.get("uses", "")) for s in steps(rollout)]
+    verify = runs.index("make verify-rollout")
+    assert verify < runs.index("make rollout")
+    assert runs.index("make setup") < verify
+    checkout = next(s for s in steps(rollout) if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["fetch-depth"] == 0  # the registry's tags and their commits
+    verified = steps(rollout)[verify]
+    rolled = next(s for s in steps(rollout) if s.get("run") == "make rollout")
+    assert verified["env"]["IMAGE_REF"] == rolled["env"]["IMAGE_REF"]  # the same digest
+    assert "@${{ needs.publish.outputs.digest }}" in verified["env"]["IMAGE_REF"]
+    assert verified["env"]["STAGE"] == "${{ github.ref_name }}"
+    assert verified["env"]["GH_TOKEN"] == "${{ secrets.GITHUB_TOKEN }}"
+    assert "KUBE_CONFIG" not in verified["env"]  # the cluster's secret reaches only the rollout
+
+
+def test_make_verify_rollout_passes_the_image_and_the_stage(tmp_path: Path) -> None:
+    ref = "ghcr.io/o/r@sha256:" + "b" * 64
+    done = subprocess.run(
+        ["make", "-n", "verify-rollout", f"IMAGE_REF={ref}", "STAGE=production"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert f'mlgate verify-rollout --image "{ref}" --stage "production"' in done.stdout
 
 
 def test_the_publish_job_checks_out_nothing_and_runs_no_project_code() -> None:

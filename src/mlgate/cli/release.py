@@ -1,5 +1,6 @@
-"""`mlgate registry register|assign|show|version`, `mlgate rollback` and `mlgate promote`:
-model versions and stages (GTO tags), and the pull requests that move a model between stages.
+"""`mlgate registry register|assign|show|version`, `mlgate rollback`, `mlgate promote` and
+`mlgate verify-rollout`: model versions and stages (GTO tags), the pull requests that move a
+model between stages, and the check that an image about to be rolled out serves the stage's one.
 
 GTO and git are imported by the commands that use them, so `mlgate --help` stays instant.
 """
@@ -204,8 +205,32 @@ def promote(
     terminal.print(f"{'opened' if new else 'already open'}: {url}")
 
 
+@reports_errors
+def verify_rollout(
+    image: Annotated[
+        str, typer.Option("--image", help="the image to roll out, pinned: <name>@sha256:<digest>")
+    ],
+    stage: StageOption,
+    repo: Annotated[
+        str,
+        typer.Option(
+            "--repo",
+            envvar="GITHUB_REPOSITORY",
+            help="owner/repo whose workflow must have attested the image",
+        ),
+    ],
+) -> None:
+    """Refuse a rollout unless IMAGE is attested and serves the model STAGE holds (one line)."""
+    from mlgate.serving.verify_rollout import real_adapters
+    from mlgate.serving.verify_rollout import verify_rollout as verify
+
+    verified = verify(Path.cwd(), image, stage, repo, real_adapters())
+    console().print(f"[green]✓[/] {verified.describe()}")
+
+
 def add_commands(app: typer.Typer) -> None:
-    """`mlgate registry …`, `mlgate rollback` and `mlgate promote`."""
+    """`mlgate registry …`, `mlgate rollback`, `mlgate promote` and `mlgate verify-rollout`."""
     app.add_typer(registry_app, name="registry")
     app.command("rollback")(rollback)
     app.command()(promote)
+    app.command("verify-rollout")(verify_rollout)

@@ -1,6 +1,8 @@
-"""Every GitHub CLI (`gh`) call mlgate makes: opening a pull request, or reusing the open one.
+"""Every GitHub CLI (`gh`) call mlgate makes: opening a pull request, or reusing the open one,
+and verifying an image's provenance attestation before a rollout.
 
-Promotion and rollback share it; both fail with one GitHubCliError saying what to do.
+Promotion, rollback and the rollout's check share it; each fails with one GitHubCliError saying
+what to do.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from mlgate.errors import GitHubCliError
 
@@ -56,3 +59,19 @@ def open_pull_request(root: Path, base: str, head: str, title: str, body: str) -
         root, "pr", "create", "--base", base, "--head", head, "--title", title, "--body", body
     )
     return url.splitlines()[-1], True
+
+
+def verify_attestation(root: Path, image: str, repo: str) -> list[dict[str, Any]]:
+    """`gh attestation verify oci://IMAGE --repo REPO`: the verified attestations, as gh's JSON.
+
+    gh checks the Sigstore signature and that the signer is a workflow of `repo`; the caller
+    checks which digest the statement names. A failed verification is a GitHubCliError.
+    """
+    shown = run(root, "attestation", "verify", f"oci://{image}", "--repo", repo, "--format", "json")
+    try:
+        verified = json.loads(shown or "[]")
+    except json.JSONDecodeError:
+        raise GitHubCliError("`gh attestation verify` printed no JSON") from None
+    if not isinstance(verified, list):
+        raise GitHubCliError("`gh attestation verify` printed JSON that is not a list")
+    return [item for item in verified if isinstance(item, dict)]

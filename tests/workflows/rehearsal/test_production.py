@@ -1,19 +1,81 @@
 """Rehearse deploy.yml on a push to production: a tested bento and image built without write
-rights, then that image pushed and attested by a job that runs no project code."""
+rights, then that image pushed and attested by a job that runs no project code, then verified
+(its attestation, and the model it serves against the stage's registered version) before the
+rollout; a stage that holds another model refuses the rollout."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+import subprocess
+from collections.abc import Iterator
 
 import pytest
+import yaml
 
+from tests.support.registry_project import next_second
+from tests.support.shell import attempt, sh
 from tests.workflows.rehearsal.act import Rehearsal, Run
 
 pytestmark = [pytest.mark.slow, pytest.mark.rehearsal]
 
+MODEL = "models/model.skops"
+
+
+def _tags(rehearsal: Rehearsal) -> set[str]:
+    listed = subprocess.run(
+        ["git", "tag", "--list"], cwd=rehearsal.origin, capture_output=True, text=True, check=True
+    )
+    return set(listed.stdout.split())
+
+
+@pytest.fixture
+def production_assigned(rehearsal: Rehearsal, registered_main: Run) -> Iterator[None]:
+    """What registry.yml does on a push to production: production → v0.1.0 (production's model).
+
+    The tags (and branches) added here are removed afterwards: other rehearsals share the origin.
+    """
+    before = _tags(rehearsal)
+    next_second()  # GTO orders a stage's assignments by their (whole-second) time
+    sh(
+        rehearsal.origin,
+        "mlgate",
+        "registry",
+        "assign",
+        "--stage",
+        "production",
+        "--ref",
+        "production",
+    )
+    yield
+    added = sorted(_tags(rehearsal) - before)
+    if added:
+        sh(rehearsal.origin, "git", "tag", "-d", *added)
+    sh(rehearsal.origin, "git", "checkout", "-q", "main")
+    attempt(rehearsal.origin, "git", "branch", "-D", "other-model")
+
+
+@pytest.fixture
+def production_holds_another_model(rehearsal: Rehearsal, production_assigned: None) -> str:
+    """A version registered for another model (a dvc.lock naming another md5), then assigned to
+    production: the registry's stage no longer holds the model production's image serves."""
+    origin = rehearsal.origin
+    sh(origin, "git", "checkout", "-q", "-b", "other-model", "production")
+    lock_file = origin / "dvc.lock"
+    lock = yaml.safe_load(lock_file.read_text())
+    served = next(out["md5"] for out in lock["stages"]["train"]["outs"] if out["path"] == MODEL)
+    other = hashlib.md5(f"not {served}".encode()).hexdigest()
+    lock_file.write_text(lock_file.read_text().replace(served, other))
+    sh(origin, "git", "commit", "-qam", "Another model")
+    sh(origin, "mlgate", "registry", "register", "--ref", "other-model")
+    next_second()
+    sh(origin, "mlgate", "registry", "assign", "--stage", "production", "--ref", "other-model")
+    sh(origin, "git", "checkout", "-q", "main")
+    return other
+
 
 def test_push_to_production_builds_tests_and_publishes_the_image(
-    rehearsal: Rehearsal, registered_main: Run
+    rehearsal: Rehearsal, registered_main: Run, production_assigned: None
 ) -> None:
     # production holds main's model, which registry.yml registered as v0.1.0 (registered_main)
     sha = rehearsal.sha("production")
@@ -36,7 +98,7 @@ def test_push_to_production_builds_tests_and_publishes_the_image(
     log = re.sub(r"\x1b\[[0-9;]*m", "", run.log)
     assert re.search(r"bento: model \w{8} \(v0\.1\.0\)", log)  # /metadata's registry_version
     # the build job: an OCI archive, pushed nowhere
-    (build,) = run.called("docker")
+    (build,) = [call for call in run.called("docker") if call["job"] == "build"]
     assert build["job"] == "build"
     assert build["push"] is False
     assert "FROM" in build["dockerfile"]  # the bento's generated Dockerfile
@@ -50,10 +112,11 @@ def test_push_to_production_builds_tests_and_publishes_the_image(
     assert {f"{image}:{sha}", f"{image}:production", f"{image}:v0.1.0"} <= tags
     assert any(tag.startswith(f"{image}:model-") for tag in tags)
     assert len(tags) == 4
-    (login,) = run.called("login")
-    assert login["job"] == "publish"
-    assert login["inputs"]["registry"] == "ghcr.io"
-    assert login["inputs"]["password"] == "<set>"
+    logins = {call["job"]: call["inputs"] for call in run.called("login")}
+    assert set(logins) == {"publish", "rollout"}  # rollout: to pull the image it verifies
+    for inputs in logins.values():
+        assert inputs["registry"] == "ghcr.io"
+        assert inputs["password"] == "<set>"
     provenance, sbom_attestation = run.called("attest")
     digest = provenance["inputs"]["subject-digest"]
     assert digest.startswith("sha256:")
@@ -63,4 +126,49 @@ def test_push_to_production_builds_tests_and_publishes_the_image(
     assert sbom["inputs"]["image"] == f"{image}@{digest}"
     assert sbom_attestation["inputs"]["subject-digest"] == digest
     assert sbom_attestation["inputs"]["sbom-path"] == sbom["inputs"]["output-file"]
-    assert "no KUBE_CONFIG secret: skipping the rollout" in run.log
+    # the rollout job: the attestation of that digest verified, the image started, its model
+    # the one production holds, and only then the rollout
+    (verify,) = run.called("gh")
+    assert verify["job"] == "rollout"
+    assert verify["argv"][:5] == [
+        "attestation",
+        "verify",
+        f"oci://{image}@{digest}",
+        "--repo",
+        "owner/mlgate",
+    ]
+    assert verify["tokens"]["GH_TOKEN"] is True
+    started = [c["argv"][0] for c in run.called("docker") if c["job"] == "rollout"]
+    assert started == ["pull", "run", "rm"]
+    served = re.search(r"serves model (\w{12}), which is production's v0\.1\.0", log)
+    assert served, log[-4000:]
+    assert log.index("serves model") < log.index("no KUBE_CONFIG secret: skipping the rollout")
+
+
+def test_a_stage_that_holds_another_model_refuses_the_rollout(
+    rehearsal: Rehearsal, production_holds_another_model: str
+) -> None:
+    run = rehearsal.run(
+        "push",
+        "deploy.yml",
+        {"ref": "refs/heads/production", "after": rehearsal.sha("production")},
+        branch="production",
+        secrets={"GITHUB_TOKEN": "rehearsal-token"},
+        env={"MLGATE_ONLY_TESTS": "tests/serving/test_contract.py"},
+    )
+    assert run.jobs == {
+        "build and test the image": "succeeded",
+        "publish and attest the image": "succeeded",
+        "roll out to the cluster": "failed",
+    }, run.log[-4000:]
+    log = re.sub(r"\x1b\[[0-9;]*m", "", run.log)
+    refused = [line for line in log.splitlines() if "error: model mismatch:" in line]
+    assert len(refused) == 1, log[-4000:]
+    other = production_holds_another_model
+    assert f"but production holds v0.1.1 (model {other[:12]}); not rolling out" in refused[0]
+    assert "skipping the rollout" not in log  # make rollout never ran
+    assert [c["argv"][0] for c in run.called("docker") if c["job"] == "rollout"] == [
+        "pull",
+        "run",
+        "rm",
+    ]
