@@ -4,6 +4,7 @@ Every stage receives these models, never raw YAML, so a typo fails once, at the 
 key named. One module per section; callers import from here.
 """
 
+from mlgate.config.bootstrap_params import BootstrapConfig
 from mlgate.config.card_params import (
     MAX_BINS,
     MIN_BINS,
@@ -25,6 +26,7 @@ __all__ = [
     "MAX_BINS",
     "MAX_SWEEP_EXPERIMENTS",
     "MIN_BINS",
+    "BootstrapConfig",
     "CardConfig",
     "DataConfig",
     "DriftConfig",

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from mlgate.config.bootstrap_params import BootstrapConfig
 from mlgate.config.strict_model import FiniteFloat, StrictModel
 from mlgate.model.scores import ScoreName, direction_of
 
@@ -90,6 +91,11 @@ class GatesConfig(StrictModel):
     worst_slice: WorstSliceGate | None = Field(
         default=None, description="limit on the worst ranked slice (reports/slices.json); off: null"
     )
+    significance: bool = Field(
+        default=False,
+        description="max_regression fails only when the drop is also significant (its bootstrap "
+        "interval entirely on the worse side); the interval is stated either way",
+    )
 
 
 class ReviewConfig(StrictModel):
@@ -99,4 +105,8 @@ class ReviewConfig(StrictModel):
         default="images",
         description="images: PNGs that `cml comment --publish` uploads; mermaid: charts GitHub "
         "draws itself; artifact: a link to the workflow artifact (nothing leaves GitHub)",
+    )
+    bootstrap: BootstrapConfig = Field(
+        default_factory=BootstrapConfig,
+        description="the confidence intervals of each gated score's PR−base difference",
     )

@@ -53,6 +53,8 @@ def write_review(
     from mlgate.review.card_section import card_section, card_url
     from mlgate.review.collect import PlotTargets, collect_comparison
     from mlgate.review.drift_section import drift_section
+    from mlgate.review.interval_section import interval_section
+    from mlgate.review.intervals import score_intervals
     from mlgate.review.plots import render_confusion_png, render_roc_png
     from mlgate.review.regression_plots import render_predicted_png, render_residuals_png
     from mlgate.review.render import PlotLinks, render_review
@@ -71,11 +73,17 @@ def write_review(
         ),
         skip_metrics=(DRIFT_SUMMARY.as_posix(),),
     )
-    verdict = judge_workspace(subject, comparison.metrics, config, params, gates_from)
+    intervals = score_intervals(subject, config.review.bootstrap)
+    verdict = judge_workspace(
+        subject, comparison.metrics, config, params, gates_from, intervals=intervals
+    )
     folder = out.parent / out.stem
     # What was compared, as data, for tools that read the review (the review artifact).
     files: dict[Path, bytes] = {
-        folder / "review.json": json_bytes(subject.identity() | {"gate_passed": verdict.passed})
+        folder / "review.json": json_bytes(
+            subject.identity()
+            | {"gate_passed": verdict.passed, "intervals": intervals.to_json_dict()}
+        )
     }
     links = PlotLinks(artifact_url=artifact_url(os.environ))
     base_plots, head_plots = comparison.plots
@@ -105,7 +113,8 @@ def write_review(
         json_in_workspace(SLICES),
         card_url(subject.head.sha, os.environ, subject.dirty),
     )
-    extra = tuple(section for section in (drift, card_part) if section)
+    uncertainty = interval_section(intervals, config.gates.max_regression)
+    extra = tuple(section for section in (uncertainty, drift, card_part) if section)
     markdown = render_review(comparison, verdict, plots=plots, links=links, extra_sections=extra)
     for path, data in files.items():
         write_bytes_atomic(path, data)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from mlgate.model.slices import SliceReport
     from mlgate.review.changes import MetricChange
     from mlgate.review.gate_verdict import GateVerdict
+    from mlgate.review.intervals import ScoreIntervals
     from mlgate.review.revisions import Revision
 
 
@@ -120,10 +121,14 @@ def judge_workspace(
     config: Params,
     params: Path,
     gates_from: str,
+    *,
+    intervals: ScoreIntervals | None = None,
 ) -> GateVerdict:
     """The verdict, from the gates of the base (default: a PR cannot loosen the gate that
-    judges it) or of the workspace."""
+    judges it) or of the workspace. The PR−base intervals (`review.bootstrap`) are drawn here
+    unless given, so every max_regression result states whether its move is significant."""
     from mlgate.review.gates import judge
+    from mlgate.review.intervals import score_intervals
 
     name = _in_repo(params, subject.repo)
     base = subject.base
@@ -136,6 +141,9 @@ def judge_workspace(
         base_label=f"`{name}` at `{base.name}` ({base.short})",
         base_has_none=gates_from == "base" and base_gates is None,
         slices=slices_for_gates(config.gates, base_gates),
+        intervals=score_intervals(subject, config.review.bootstrap)
+        if intervals is None
+        else intervals,
     )
 
 

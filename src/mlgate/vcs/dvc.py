@@ -57,6 +57,44 @@ def file_at(repo: Repo, sha: str, path: str) -> bytes | None:
         return None
 
 
+def _locked_out(lock: object, path: str) -> dict[str, Any] | None:
+    """The entry of a dvc.lock (parsed) that records output `path`, in any stage."""
+    stages = lock.get("stages") if isinstance(lock, dict) else None
+    for stage in stages.values() if isinstance(stages, dict) else ():
+        outs = stage.get("outs") if isinstance(stage, dict) else None
+        for out in outs if isinstance(outs, list) else ():
+            if isinstance(out, dict) and out.get("path") == path and out.get("md5"):
+                return out
+    return None
+
+
+def _locked_out_at(repo: Repo, sha: str, path: str) -> dict[str, Any] | None:
+    import yaml
+
+    raw = file_at(repo, sha, "dvc.lock")
+    try:
+        return _locked_out(yaml.safe_load(raw), path) if raw is not None else None
+    except yaml.YAMLError:
+        return None
+
+
+def records_output(repo: Repo, sha: str, path: str) -> bool:
+    """Whether the dvc.lock at `sha` records output `path` (a pipeline that wrote it)."""
+    return _locked_out_at(repo, sha, path) is not None
+
+
+def cached_file(repo: Repo, sha: str, path: str) -> Path | None:
+    """The local DVC cache's copy of output `path` as the dvc.lock at `sha` records it; None when
+    that lock does not record it or the cache lacks it (not fetched)."""
+    out = _locked_out_at(repo, sha, path)
+    if out is None:
+        return None
+    # DVC 3 files name `hash: md5`; older locks' outputs live in the legacy cache layout
+    odb = repo.cache.local if out.get("hash") == "md5" else repo.cache.legacy
+    cached = Path(odb.oid_to_path(str(out["md5"])))
+    return cached if cached.is_file() else None
+
+
 _ABSENT = {"deleted", "not in cache"}
 
 
