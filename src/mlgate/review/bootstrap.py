@@ -82,7 +82,12 @@ def _counts(rng: np.random.Generator, rows: int, resamples: int) -> np.ndarray:
     """How often each row is drawn, per resample: a bootstrap sample of `rows` rows."""
     import numpy as np
 
-    return rng.multinomial(rows, np.full(rows, 1.0 / rows), size=resamples).astype(float)
+    drawn = rng.integers(0, rows, size=(resamples, rows)) + rows * np.arange(resamples)[:, None]
+    return (
+        np.bincount(drawn.ravel(), minlength=resamples * rows)
+        .reshape(resamples, rows)
+        .astype(float)
+    )
 
 
 def resampled_deltas(

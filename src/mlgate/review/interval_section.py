@@ -75,7 +75,7 @@ def interval_section(intervals: ScoreIntervals, gated: Iterable[str]) -> str:
             "PR",
             "Δ",
             f"{drawn[0].level:.0%} interval",
-            "rows",
+            "resampling",
             "significant",
         ]
         parts.append(

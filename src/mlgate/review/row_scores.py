@@ -4,6 +4,8 @@ holds."""
 
 from __future__ import annotations
 
+import math
+
 from mlgate.model.predictions import RowPredictions
 
 
@@ -19,7 +21,7 @@ def score_rows(rows: RowPredictions, metric: str) -> float | None:
         regression = score_regression(rows.target, rows.predicted)
         return next((value for name, value in regression.items() if name == metric), None)
     labels = list(rows.labels)
-    truth = pd.Series(rows.target)
+    truth = pd.Series(rows.target).infer_objects()  # ints in an object array: still ints
     try:
         if metric in ("roc_auc", "log_loss"):
             assert rows.proba is not None  # a classification's file always has them
@@ -29,4 +31,6 @@ def score_rows(rows: RowPredictions, metric: str) -> float | None:
     except ValueError:  # scikit-learn: undefined on these rows
         return None
     value = next((value for name, value in scores.items() if name == metric), None)
-    return None if value is None else round(float(value), 6)
+    if value is None or math.isnan(value):  # scikit-learn's NaN: undefined (a warning)
+        return None
+    return round(float(value), 6)
