@@ -4,9 +4,12 @@ chosen errors."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from mlgate.model.predictions import RowPredictions
+from tests.support.shell import git
 
 
 def classifier_rows(
@@ -27,3 +30,27 @@ def regressor_rows(target: np.ndarray, errors: np.ndarray) -> RowPredictions:
     target = np.asarray(target, dtype=float)
     ids = np.arange(len(target), dtype=np.int64)
     return RowPredictions("regression", ids, target, target + errors)
+
+
+def lock_predictions(root: Path, rows: RowPredictions, *, cached: bool = True) -> str:
+    """What `dvc repro` leaves for the evaluate stage's predictions, committed: a dvc.lock that
+    records reports/predictions.parquet by md5 and (when `cached`) the file in the DVC cache.
+    Returns the commit."""
+    import hashlib
+
+    import yaml
+
+    from mlgate.vcs.dvc import open_repo
+
+    body = rows.to_parquet_bytes()
+    md5 = hashlib.md5(body).hexdigest()
+    out = {"path": "reports/predictions.parquet", "hash": "md5", "md5": md5, "size": len(body)}
+    lock = {"schema": "2.0", "stages": {"evaluate": {"cmd": "mlgate evaluate", "outs": [out]}}}
+    (root / "dvc.lock").write_text(yaml.safe_dump(lock))
+    if cached:
+        cache = Path(open_repo(root).cache.local.oid_to_path(md5))
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_bytes(body)
+    git(root, "add", "dvc.lock")
+    git(root, "commit", "-qm", "lock")
+    return git(root, "rev-parse", "HEAD")

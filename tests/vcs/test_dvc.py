@@ -5,10 +5,12 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from mlgate.errors import DvcError
-from mlgate.vcs.dvc import file_at, open_repo, stale_stages, track
+from mlgate.vcs.dvc import cached_file, file_at, open_repo, records_output, stale_stages, track
+from tests.support.row_predictions import classifier_rows, lock_predictions
 
 
 def _git_repo(root: Path) -> None:
@@ -53,3 +55,17 @@ def test_track_outside_a_repository_names_the_file(tmp_path: Path) -> None:
     data.write_text("a\n1\n")
     with pytest.raises(DvcError, match=r"data.csv: dvc add failed"):
         track(tmp_path, data)
+
+
+def test_cached_file_finds_an_output_by_the_md5_in_the_commits_lock(dvc_repo: Path) -> None:
+    rows = classifier_rows(np.ones(5, dtype=bool), np.arange(5) % 2)
+    sha = lock_predictions(dvc_repo, rows)
+    repo = open_repo(dvc_repo)
+    cached = cached_file(repo, sha, "reports/predictions.parquet")
+    assert cached is not None
+    assert cached.read_bytes() == rows.to_parquet_bytes()
+    assert records_output(repo, sha, "reports/predictions.parquet")
+    assert cached_file(repo, sha, "reports/other.parquet") is None
+    cached.unlink()  # recorded, but not fetched
+    assert cached_file(repo, sha, "reports/predictions.parquet") is None
+    assert records_output(repo, sha, "reports/predictions.parquet")

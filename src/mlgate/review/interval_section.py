@@ -80,7 +80,7 @@ def interval_section(intervals: ScoreIntervals, gated: Iterable[str]) -> str:
         ]
         parts.append(
             table(
-                header, ["---", "--:", "--:", "--:", ":-:", ":-:", ":-:"], [_row(i) for i in drawn]
+                header, ["---", "--:", "--:", "--:", "---", "---", "---"], [_row(i) for i in drawn]
             )
         )
     parts.extend(undefined)
