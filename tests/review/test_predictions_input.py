@@ -11,7 +11,6 @@ import pytest
 from mlgate.model.predictions import RowPredictions
 from mlgate.review.predictions_input import ComparedPredictions, read_compared_predictions
 from mlgate.review.revisions import Revision
-from mlgate.review.workspace import ReviewSubject
 from mlgate.vcs.dvc import open_repo
 from tests.support.row_predictions import classifier_rows, lock_predictions
 from tests.support.shell import git, sh
@@ -31,9 +30,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def _subject(root: Path, base_sha: str) -> ReviewSubject:
-    head = Revision("HEAD", git(root, "rev-parse", "HEAD"))
-    return ReviewSubject(open_repo(root), Revision("main", base_sha), head, dirty=False)
+def _compare(root: Path, base_sha: str) -> ComparedPredictions | str:
+    return read_compared_predictions(open_repo(root), Revision("main", base_sha))
 
 
 def _rows(flipped: int = 0, rows: int = 40) -> RowPredictions:
@@ -51,7 +49,7 @@ def test_the_bases_predictions_come_from_the_dvc_cache_and_pair_on_the_same_rows
 ) -> None:
     base_sha = lock_predictions(project, _rows())
     _write_head(_rows(flipped=3))
-    compared = read_compared_predictions(_subject(project, base_sha))
+    compared = _compare(project, base_sha)
     assert isinstance(compared, ComparedPredictions)
     assert compared.paired
     assert compared.base.same_rows(_rows())
@@ -60,7 +58,7 @@ def test_the_bases_predictions_come_from_the_dvc_cache_and_pair_on_the_same_rows
 def test_other_test_rows_are_compared_unpaired(project: Path) -> None:
     base_sha = lock_predictions(project, _rows())
     _write_head(_rows(rows=45))  # more data: other test rows
-    compared = read_compared_predictions(_subject(project, base_sha))
+    compared = _compare(project, base_sha)
     assert isinstance(compared, ComparedPredictions)
     assert not compared.paired
 
@@ -68,7 +66,7 @@ def test_other_test_rows_are_compared_unpaired(project: Path) -> None:
 def test_a_base_that_predates_the_predictions_is_one_line(project: Path) -> None:
     base_sha = git(project, "rev-parse", "HEAD")  # no dvc.lock at all
     _write_head(_rows())
-    reason = read_compared_predictions(_subject(project, base_sha))
+    reason = _compare(project, base_sha)
     assert isinstance(reason, str)
     assert "has no per-row predictions" in reason
     assert "\n" not in reason
@@ -77,13 +75,13 @@ def test_a_base_that_predates_the_predictions_is_one_line(project: Path) -> None
 def test_base_predictions_missing_from_the_cache_are_one_line(project: Path) -> None:
     base_sha = lock_predictions(project, _rows(), cached=False)
     _write_head(_rows())
-    reason = read_compared_predictions(_subject(project, base_sha))
+    reason = _compare(project, base_sha)
     assert isinstance(reason, str)
     assert "not in the local DVC cache" in reason
 
 
 def test_no_workspace_predictions_is_one_line(project: Path) -> None:
     base_sha = lock_predictions(project, _rows())
-    reason = read_compared_predictions(_subject(project, base_sha))
+    reason = _compare(project, base_sha)
     assert isinstance(reason, str)
     assert "run `dvc repro evaluate`" in reason

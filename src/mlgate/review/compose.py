@@ -73,7 +73,7 @@ def write_review(
         ),
         skip_metrics=(DRIFT_SUMMARY.as_posix(),),
     )
-    intervals = score_intervals(subject, config.review.bootstrap)
+    intervals = score_intervals(subject.repo, subject.base, config.review.bootstrap)
     verdict = judge_workspace(
         subject, comparison.metrics, config, params, gates_from, intervals=intervals
     )

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Any
 from mlgate.review.bootstrap import DeltaInterval
 
 if TYPE_CHECKING:
+    from dvc.repo import Repo
+
     from mlgate.config import BootstrapConfig
-    from mlgate.review.workspace import ReviewSubject
+    from mlgate.review.revisions import Revision
 
 
 @dataclass(frozen=True)
@@ -40,13 +42,14 @@ class ScoreIntervals:
         }
 
 
-def score_intervals(subject: ReviewSubject, config: BootstrapConfig) -> ScoreIntervals:
-    """Each score of the task, PR−base, on the test rows both sides' predictions hold."""
+def score_intervals(repo: Repo, base: Revision, config: BootstrapConfig) -> ScoreIntervals:
+    """Each score of the task, this workspace − `base`, on the test rows both sides' predictions
+    hold."""
     from mlgate.model.scores import TASK_SCORES
     from mlgate.review.bootstrap import delta_interval
     from mlgate.review.predictions_input import read_compared_predictions
 
-    compared = read_compared_predictions(subject)
+    compared = read_compared_predictions(repo, base)
     if isinstance(compared, str):
         return ScoreIntervals(unavailable=compared)
     paired = compared.paired

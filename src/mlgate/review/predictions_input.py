@@ -12,8 +12,10 @@ from mlgate.layout import PREDICTIONS
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from dvc.repo import Repo
+
     from mlgate.model.predictions import RowPredictions
-    from mlgate.review.workspace import ReviewSubject
+    from mlgate.review.revisions import Revision
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,8 @@ def _read(path: Path) -> RowPredictions | None:
         return None
 
 
-def read_compared_predictions(subject: ReviewSubject) -> ComparedPredictions | str:
-    """Both sides, or why the intervals cannot be drawn."""
+def read_compared_predictions(repo: Repo, base_revision: Revision) -> ComparedPredictions | str:
+    """This workspace's and the base revision's, or why the intervals cannot be drawn."""
     from mlgate.vcs.dvc import cached_file, records_output
 
     where = PREDICTIONS.as_posix()
@@ -47,10 +49,10 @@ def read_compared_predictions(subject: ReviewSubject) -> ComparedPredictions | s
     head = _read(PREDICTIONS)
     if head is None:
         return f"`{where}` in this workspace is unreadable; re-run `dvc repro evaluate`"
-    label = f"`{subject.base.name}` ({subject.base.short})"
-    if not records_output(subject.repo, subject.base.sha, where):
+    label = f"`{base_revision.name}` ({base_revision.short})"
+    if not records_output(repo, base_revision.sha, where):
         return f"the base {label} has no per-row predictions (its pipeline predates `{where}`)"
-    cached = cached_file(subject.repo, subject.base.sha, where)
+    cached = cached_file(repo, base_revision.sha, where)
     if cached is None:
         return (
             f"the base {label}'s `{where}` is not in the local DVC cache "

@@ -141,9 +141,11 @@ def judge_workspace(
         base_label=f"`{name}` at `{base.name}` ({base.short})",
         base_has_none=gates_from == "base" and base_gates is None,
         slices=slices_for_gates(config.gates, base_gates),
-        intervals=score_intervals(subject, config.review.bootstrap)
-        if intervals is None
-        else intervals,
+        intervals=(
+            score_intervals(subject.repo, base, config.review.bootstrap)
+            if intervals is None
+            else intervals
+        ),
     )
 
 
