@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ from mlgate.layout import (
     DRIFT_SUMMARY,
     METRICS,
     PREDICTED_PLOT,
+    PREDICTIONS,
     ROC_PLOT,
     SLICES,
     VALIDATION_REPORT,
@@ -72,6 +74,11 @@ def write_review(
             predicted=PREDICTED_PLOT.as_posix(),
         ),
         skip_metrics=(DRIFT_SUMMARY.as_posix(),),
+    )
+    # The per-row predictions change with the model; the uncertainty section is their place.
+    comparison = replace(
+        comparison,
+        data=tuple(item for item in comparison.data if item.path != PREDICTIONS.as_posix()),
     )
     intervals = score_intervals(subject.repo, subject.base, config.review.bootstrap)
     verdict = judge_workspace(
