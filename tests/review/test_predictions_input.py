@@ -77,7 +77,8 @@ def test_base_predictions_missing_from_the_cache_are_one_line(project: Path) -> 
     _write_head(_rows())
     reason = _compare(project, base_sha)
     assert isinstance(reason, str)
-    assert "not in the local DVC cache" in reason
+    assert "not in the local DVC cache and was not fetched from the DVC remote" in reason
+    assert "\n" not in reason
 
 
 def test_no_workspace_predictions_is_one_line(project: Path) -> None:

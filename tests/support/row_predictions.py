@@ -33,8 +33,9 @@ def regressor_rows(target: np.ndarray, errors: np.ndarray) -> RowPredictions:
 
 
 def lock_predictions(root: Path, rows: RowPredictions, *, cached: bool = True) -> str:
-    """What `dvc repro` leaves for the evaluate stage's predictions, committed: a dvc.lock that
-    records reports/predictions.parquet by md5 and (when `cached`) the file in the DVC cache.
+    """What `dvc repro` leaves for the evaluate stage's predictions, committed: the stage in
+    dvc.yaml, a dvc.lock that records reports/predictions.parquet by md5 and (when `cached`) the
+    file in the DVC cache.
     Returns the commit."""
     import hashlib
 
@@ -47,10 +48,12 @@ def lock_predictions(root: Path, rows: RowPredictions, *, cached: bool = True) -
     out = {"path": "reports/predictions.parquet", "hash": "md5", "md5": md5, "size": len(body)}
     lock = {"schema": "2.0", "stages": {"evaluate": {"cmd": "mlgate evaluate", "outs": [out]}}}
     (root / "dvc.lock").write_text(yaml.safe_dump(lock))
+    stage = {"cmd": "mlgate evaluate", "outs": ["reports/predictions.parquet"]}
+    (root / "dvc.yaml").write_text(yaml.safe_dump({"stages": {"evaluate": stage}}))
     if cached:
         cache = Path(open_repo(root).cache.local.oid_to_path(md5))
         cache.parent.mkdir(parents=True, exist_ok=True)
         cache.write_bytes(body)
-    git(root, "add", "dvc.lock")
+    git(root, "add", "dvc.lock", "dvc.yaml")
     git(root, "commit", "-qm", "lock")
     return git(root, "rev-parse", "HEAD")

@@ -1,6 +1,7 @@
 """Both sides' per-row predictions for the review's intervals: the workspace's
 reports/predictions.parquet, and the base's from the local DVC cache (by the md5 in the base's
-dvc.lock). Either may be missing; the review then says why in one line instead of failing."""
+dvc.lock; fetched from the DVC remote when it is not there). Either may be missing; the review
+then says why in one line instead of failing."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def _read(path: Path) -> RowPredictions | None:
 
 def read_compared_predictions(repo: Repo, base_revision: Revision) -> ComparedPredictions | str:
     """This workspace's and the base revision's, or why the intervals cannot be drawn."""
-    from mlgate.vcs.dvc import cached_file, records_output
+    from mlgate.vcs.dvc import cached_file, fetch_output, records_output
 
     where = PREDICTIONS.as_posix()
     if not PREDICTIONS.is_file():
@@ -53,10 +54,13 @@ def read_compared_predictions(repo: Repo, base_revision: Revision) -> ComparedPr
     if not records_output(repo, base_revision.sha, where):
         return f"the base {label} has no per-row predictions (its pipeline predates `{where}`)"
     cached = cached_file(repo, base_revision.sha, where)
+    if cached is None:  # not pulled here: fetch that one file from the DVC remote
+        why = fetch_output(repo, base_revision.sha, where)
+        cached = cached_file(repo, base_revision.sha, where) if why is None else None
     if cached is None:
         return (
-            f"the base {label}'s `{where}` is not in the local DVC cache "
-            "(fetch it: `dvc fetch --all-branches evaluate`)"
+            f"the base {label}'s `{where}` is not in the local DVC cache and was not fetched "
+            f"from the DVC remote ({why})"
         )
     base = _read(cached)
     if base is None:

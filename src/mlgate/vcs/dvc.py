@@ -95,6 +95,25 @@ def cached_file(repo: Repo, sha: str, path: str) -> Path | None:
     return cached if cached.is_file() else None
 
 
+def fetch_output(repo: Repo, sha: str, path: str) -> str | None:
+    """Fetch output `path`, as the dvc.lock at `sha` records it, from the default DVC remote into
+    the local cache (by its md5, so the commit need not be checked out): None once the cache has
+    it, else why not (one line)."""
+    from dvc_data.hashfile.hash_info import HashInfo
+
+    out = _locked_out_at(repo, sha, path)
+    if out is None:
+        return f"the dvc.lock at {sha[:7]} does not record {path}"
+    # DVC 3 locks name `hash: md5`; older ones' hashes are dos2unix md5s
+    name = "md5" if out.get("hash") == "md5" else "md5-dos2unix"
+    try:
+        repo.cloud.pull([HashInfo(name, str(out["md5"]))])
+    except Exception as exc:  # DVC raises many kinds (no remote, auth, network): not fetched
+        lines = str(exc).strip().splitlines()
+        return lines[0] if lines else type(exc).__name__
+    return None if cached_file(repo, sha, path) is not None else "not on the DVC remote"
+
+
 _ABSENT = {"deleted", "not in cache"}
 
 
