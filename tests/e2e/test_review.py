@@ -155,6 +155,12 @@ def test_more_data_shows_rows_before_and_after(branch: Path) -> None:
     assert "![" not in text
     matrix = table_with(text, "actual \\ predicted")
     assert [r["actual \\ predicted"] for r in matrix] == ["**high**", "**low**", "**mid**"]
+    # other test rows (more data): each side is resampled on its own, and the review says so
+    intervals = table_with(text, "95% interval")
+    assert {r["resampling"] for r in intervals} == {"unpaired"}
+    before = json.loads(sh(branch, "git", "show", "main:reports/metrics.json"))["test_rows"]
+    after = json.loads((branch / "reports" / "metrics.json").read_text())["test_rows"]
+    assert f"the test rows differ ({before} at the base, {after} here" in text
 
 
 def test_first_pull_request_against_a_base_without_metrics(branch: Path) -> None:
