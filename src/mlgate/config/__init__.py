@@ -16,7 +16,13 @@ from mlgate.config.card_params import (
 from mlgate.config.data_params import DataConfig, Label, ValidationSettings
 from mlgate.config.drift_params import DriftConfig, DriftSampling
 from mlgate.config.gate_params import GatesConfig, ReviewConfig, Tolerance, WorstSliceGate
-from mlgate.config.loading import Params, load_params, parse_gates, parse_params
+from mlgate.config.loading import (
+    Params,
+    load_params,
+    parse_bootstrap,
+    parse_gates,
+    parse_params,
+)
 from mlgate.config.model_params import ModelConfig, PreprocessingConfig
 from mlgate.config.serving_params import PredictionLogConfig, ServingConfig
 from mlgate.config.strict_model import FiniteFloat, StrictModel
@@ -49,6 +55,7 @@ __all__ = [
     "ValidationSettings",
     "WorstSliceGate",
     "load_params",
+    "parse_bootstrap",
     "parse_gates",
     "parse_params",
 ]

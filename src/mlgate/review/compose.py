@@ -24,6 +24,7 @@ from mlgate.review.workspace import (
     json_at_base,
     json_in_workspace,
     judge_workspace,
+    review_intervals,
 )
 
 if TYPE_CHECKING:
@@ -56,7 +57,6 @@ def write_review(
     from mlgate.review.collect import PlotTargets, collect_comparison
     from mlgate.review.drift_section import drift_section
     from mlgate.review.interval_section import interval_section
-    from mlgate.review.intervals import score_intervals
     from mlgate.review.plots import render_confusion_png, render_roc_png
     from mlgate.review.regression_plots import render_predicted_png, render_residuals_png
     from mlgate.review.render import PlotLinks, render_review
@@ -80,7 +80,7 @@ def write_review(
         comparison,
         data=tuple(item for item in comparison.data if item.path != PREDICTIONS.as_posix()),
     )
-    intervals = score_intervals(subject.repo, subject.base, config.review.bootstrap)
+    intervals = review_intervals(subject, config, params, gates_from)
     verdict = judge_workspace(
         subject, comparison.metrics, config, params, gates_from, intervals=intervals
     )

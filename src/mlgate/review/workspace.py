@@ -115,6 +115,21 @@ def read_base_gates(repo: Repo, base: Revision, params_file: str) -> GatesConfig
     return parse_gates(raw["gates"], origin)
 
 
+def review_intervals(
+    subject: ReviewSubject, config: Params, params: Path, gates_from: str
+) -> ScoreIntervals:
+    """Each score's PR−base interval, drawn with the base's `review.bootstrap` when the base's
+    gates judge (a PR cannot tune the intervals that judge it), else with the workspace's."""
+    from mlgate.review.bootstrap_settings import base_bootstrap
+    from mlgate.review.intervals import score_intervals
+
+    settings = config.review.bootstrap
+    if gates_from == "base":
+        name = _in_repo(params, subject.repo)
+        settings = base_bootstrap(subject.repo, subject.base, name) or settings
+    return score_intervals(subject.repo, subject.base, settings)
+
+
 def judge_workspace(
     subject: ReviewSubject,
     metrics: tuple[MetricChange, ...],
@@ -128,7 +143,6 @@ def judge_workspace(
     judges it) or of the workspace. The PR−base intervals (`review.bootstrap`) are drawn here
     unless given, so every max_regression result states whether its move is significant."""
     from mlgate.review.gates import judge
-    from mlgate.review.intervals import score_intervals
 
     name = _in_repo(params, subject.repo)
     base = subject.base
@@ -142,7 +156,7 @@ def judge_workspace(
         base_has_none=gates_from == "base" and base_gates is None,
         slices=slices_for_gates(config.gates, base_gates),
         intervals=(
-            score_intervals(subject.repo, base, config.review.bootstrap)
+            review_intervals(subject, config, params, gates_from)
             if intervals is None
             else intervals
         ),
