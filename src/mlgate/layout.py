@@ -39,6 +39,8 @@ IMPORTANCE_PLOT = PLOTS / "feature_importance.png"
 # [{"feature": name, "importance": mean score drop when shuffled}], strongest first (the card
 # bins the strongest numeric features when card.slices.numeric_bins is auto)
 IMPORTANCE_DATA = PLOTS / "importance.json"
+# One row per test row: id, target, prediction (and class probabilities); DVC-cached, not in git
+PREDICTIONS = Path("reports/predictions.parquet")
 TASK_PLOTS = {
     "classification": (CONFUSION_PLOT, ROC_PLOT, PRECISION_RECALL_PLOT),
     "regression": (PREDICTED_PLOT, RESIDUALS_PLOT),
@@ -56,13 +58,13 @@ PIPELINE_OUTPUTS: dict[str, tuple[Path, ...]] = {
     "validate": (VALIDATION_REPORT,),
     "split": (TRAIN_SPLIT, TEST_SPLIT),
     "train": (MODEL,),
-    "evaluate": (METRICS, PLOTS),
+    "evaluate": (METRICS, PLOTS, PREDICTIONS),
     "card": (MODEL_CARD, SLICES),
     "drift": (DRIFT_SUMMARY,),
 }
 
 # What the review reads at the base beyond git: DVC-cached outputs (`mlgate fetch-base`).
-BASE_REVIEW_OUTPUTS: tuple[Path, ...] = (MODEL,)
+BASE_REVIEW_OUTPUTS: tuple[Path, ...] = (MODEL, PREDICTIONS)
 
 # Outside the pipeline: the review, production monitoring, retraining.
 REVIEW = Path("reports/review.md")

@@ -96,3 +96,12 @@ def test_a_degraded_regressor_fails_the_default_gate_and_the_review_shows_why(
     for picture in ("predicted.png", "residuals.png"):
         assert (branch / "reports" / "review" / picture).read_bytes().startswith(b"\x89PNG")
     assert "![predicted vs actual](review/predicted.png)" in text
+    # a regressor's gated scores get paired intervals too, and the gate states them
+    intervals = {r["metric"]: r for r in table_with(text, "95% interval")}
+    assert {"RMSE", "MAE", "R²"} <= set(intervals)
+    assert intervals["RMSE"]["resampling"] == "paired"
+    rmse_gate = next(
+        g for g in verdict["gates"] if (g["kind"], g["score"]) == ("max_regression", "rmse")
+    )
+    assert "95% CI [" in rmse_gate["detail"]
+    assert "(paired): " in rmse_gate["detail"]

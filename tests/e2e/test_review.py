@@ -138,6 +138,28 @@ def test_a_degraded_hyperparameter_change_shows_its_deltas_and_fails_the_gate(
     assert result["status"] == "failed"
     assert result["detail"].startswith(f"{worst[moved[0]['slice']]} ")
     assert f"drop {drop:.4f}" in result["detail"]
+    # Uncertainty: both sides scored on the same test rows, so paired intervals, one per
+    # max_regression score; the gate's details state each one and whether it is significant.
+    intervals = table_with(text, "95% interval")
+    assert [r["metric"] for r in intervals] == ["accuracy", "ROC AUC", "log loss"]
+    assert {r["resampling"] for r in intervals} == {"paired"}
+    assert "same " in text.split("### Uncertainty", 1)[1].split("###", 1)[0]
+    drawn = json.loads((branch / "reports" / "review" / "review.json").read_text())["intervals"]
+    assert drawn["paired"] is True
+    by_metric = {item["metric"]: item for item in drawn["intervals"]}
+    accuracy = by_metric["accuracy"]
+    assert accuracy["delta"] == pytest.approx(after["accuracy"] - before["accuracy"], abs=1e-6)
+    assert accuracy["low"] <= accuracy["delta"] <= accuracy["high"]
+    details = {g["score"]: g["detail"] for g in verdict["gates"] if g["kind"] == "max_regression"}
+    for score, label in (
+        ("accuracy", "accuracy"),
+        ("roc_auc", "ROC AUC"),
+        ("log_loss", "log loss"),
+    ):
+        wording = "significant" if by_metric[score]["significant"] else "not significant"
+        assert details[score].endswith(f"(paired): {wording}"), details[score]
+        shown = row(intervals, "metric", label)["significant"]
+        assert (shown != "no") == by_metric[score]["significant"]
 
 
 def test_unchanged_branch_reports_no_metric_changes(branch: Path) -> None:
@@ -162,6 +184,12 @@ def test_more_data_shows_rows_before_and_after(branch: Path) -> None:
     assert "![" not in text
     matrix = table_with(text, "actual \\ predicted")
     assert [r["actual \\ predicted"] for r in matrix] == ["**high**", "**low**", "**mid**"]
+    # other test rows (more data): each side is resampled on its own, and the review says so
+    intervals = table_with(text, "95% interval")
+    assert {r["resampling"] for r in intervals} == {"unpaired"}
+    before = json.loads(sh(branch, "git", "show", "main:reports/metrics.json"))["test_rows"]
+    after = json.loads((branch / "reports" / "metrics.json").read_text())["test_rows"]
+    assert f"the test rows differ ({before} at the base, {after} here" in text
 
 
 def test_first_pull_request_against_a_base_without_metrics(branch: Path) -> None:

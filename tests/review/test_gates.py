@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from mlgate.config import parse_gates
+from mlgate.config import BootstrapConfig, parse_gates
+from mlgate.model.predictions import RowPredictions
 from mlgate.model.slice_report import Slice, SliceReport, worst_slice
+from mlgate.review.bootstrap import DeltaInterval, delta_interval
 from mlgate.review.changes import MetricChange
 from mlgate.review.gates import check_gates, judge
+from mlgate.review.intervals import ScoreIntervals
+from mlgate.review.row_scores import score_rows
+from tests.support.row_predictions import classifier_rows
 
 
 def metrics(**values: tuple[float | None, float | None]) -> list[MetricChange]:
@@ -293,3 +299,78 @@ def test_without_scores_every_gate_applies_and_fails_on_its_missing_metric() -> 
         ("accuracy", "metric missing"),
         ("r2", "metric missing"),
     ]
+
+
+def _intervals_for(base: RowPredictions, head: RowPredictions) -> ScoreIntervals:
+    interval = delta_interval("accuracy", base, head, BootstrapConfig(), paired=True)
+    assert isinstance(interval, DeltaInterval)
+    return ScoreIntervals({"accuracy": interval}, paired=True, rows=(len(base), len(head)))
+
+
+def _accuracy_verdict(base: RowPredictions, head: RowPredictions, *, significance: bool):  # type: ignore[no-untyped-def]
+    gates = parse_gates(
+        {"max_regression": {"accuracy": 0.005}, "significance": significance}, "params.yaml"
+    )
+    change = metrics(model__accuracy=(score_rows(base, "accuracy"), score_rows(head, "accuracy")))
+    return check_gates(change, gates, "test", intervals=_intervals_for(base, head))
+
+
+def _base_and_flipped(flipped: int) -> tuple[RowPredictions, RowPredictions]:
+    """114 rows, the base right on 105; the PR wrong on `flipped` more of them."""
+    target = np.random.default_rng(0).integers(0, 2, 114)
+    right = np.arange(114) >= 9
+    worse = right.copy()
+    worse[9 : 9 + flipped] = False
+    return classifier_rows(right, target), classifier_rows(worse, target)
+
+
+def test_a_one_row_drop_fails_the_tolerance_but_not_a_significance_gate() -> None:
+    base, head = _base_and_flipped(1)
+    plain = _accuracy_verdict(base, head, significance=False)
+    noisy = _accuracy_verdict(base, head, significance=True)
+    assert plain.results[0].status == "failed"
+    assert "not significant" in plain.results[0].detail
+    (result,) = noisy.results
+    assert result.status == "passed"
+    assert result.requirement == "drop ≤ 0.005 or not significant"
+    assert "drop 0.0088, allowed 0.0050" in result.detail
+    assert result.detail.endswith("not significant, so it passes (gates.significance)")
+
+
+def test_a_real_degradation_fails_a_significance_gate() -> None:
+    base, head = _base_and_flipped(15)
+    verdict = _accuracy_verdict(base, head, significance=True)
+    (result,) = verdict.results
+    assert result.status == "failed"
+    assert "(paired): significant" in result.detail
+
+
+def test_significance_unknown_is_stated_and_judged_on_the_tolerance_alone() -> None:
+    gates = parse_gates({"max_regression": {"accuracy": 0.01}, "significance": True}, "p")
+    missing = ScoreIntervals(unavailable="the base has no per-row predictions")
+    verdict = check_gates(metrics(model__accuracy=(0.95, 0.90)), gates, "test", intervals=missing)
+    (result,) = verdict.results
+    assert result.status == "failed"
+    assert result.detail.endswith(
+        "significance unknown: the base has no per-row predictions; judged on the tolerance alone"
+    )
+
+
+def test_without_intervals_the_regression_detail_is_unchanged() -> None:
+    verdict = verdict_of({"max_regression": {"accuracy": 0.01}}, model__accuracy=(0.95, 0.90))
+    assert verdict.results[0].detail == "0.9500 → 0.9000: drop 0.0500, allowed 0.0100"
+
+
+def test_judge_passes_the_intervals_to_the_gates_that_judge() -> None:
+    base, head = _base_and_flipped(1)
+    gates = parse_gates({"max_regression": {"accuracy": 0.005}, "significance": True}, "p")
+    change = metrics(model__accuracy=(score_rows(base, "accuracy"), score_rows(head, "accuracy")))
+    verdict = judge(
+        change,
+        workspace=gates,
+        base=gates,
+        workspace_label="w",
+        base_label="b",
+        intervals=_intervals_for(base, head),
+    )
+    assert verdict.passed

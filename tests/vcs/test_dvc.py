@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from mlgate.errors import DvcError
 from mlgate.vcs.dvc import (
     cached_file,
     fetch_at,
+    fetch_output,
     file_at,
     locked_md5,
     open_repo,
+    records_output,
     stale_stages,
     track,
 )
+from tests.support.row_predictions import classifier_rows, lock_predictions
 
 
 def _git_repo(root: Path) -> None:
@@ -110,3 +115,40 @@ def test_cached_file_is_the_cache_object_the_commits_dvc_lock_names(dvc_repo: Pa
     cached.parent.mkdir(parents=True)
     cached.write_bytes(b"model")
     assert cached_file(repo, "HEAD", "models/model.skops") == cached
+
+
+def test_cached_file_finds_an_output_by_the_md5_in_the_commits_lock(dvc_repo: Path) -> None:
+    rows = classifier_rows(np.ones(5, dtype=bool), np.arange(5) % 2)
+    sha = lock_predictions(dvc_repo, rows)
+    repo = open_repo(dvc_repo)
+    cached = cached_file(repo, sha, "reports/predictions.parquet")
+    assert cached is not None
+    assert cached.read_bytes() == rows.to_parquet_bytes()
+    assert records_output(repo, sha, "reports/predictions.parquet")
+    assert cached_file(repo, sha, "reports/other.parquet") is None
+    cached.unlink()  # recorded, but not fetched
+    assert cached_file(repo, sha, "reports/predictions.parquet") is None
+    assert records_output(repo, sha, "reports/predictions.parquet")
+
+
+def test_fetch_output_brings_a_commits_output_from_the_remote(
+    dvc_repo: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    rows = classifier_rows(np.ones(5, dtype=bool), np.arange(5) % 2)
+    sha = lock_predictions(dvc_repo, rows, cached=False)
+    repo = open_repo(dvc_repo)
+    path = "reports/predictions.parquet"
+    assert fetch_output(repo, sha, path) is not None  # no remote yet: a reason, no exception
+    remote = tmp_path_factory.mktemp("remote")
+    subprocess.run(["dvc", "remote", "add", "-d", "r", str(remote)], cwd=dvc_repo, check=True)
+    repo = open_repo(dvc_repo)
+    assert fetch_output(repo, sha, path) == "not on the DVC remote"
+    body = rows.to_parquet_bytes()
+    md5 = hashlib.md5(body).hexdigest()
+    (remote / "files" / "md5" / md5[:2]).mkdir(parents=True)
+    (remote / "files" / "md5" / md5[:2] / md5[2:]).write_bytes(body)
+    repo = open_repo(dvc_repo)
+    assert fetch_output(repo, sha, path) is None
+    cached = cached_file(repo, sha, path)
+    assert cached is not None
+    assert cached.read_bytes() == body

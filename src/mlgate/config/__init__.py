@@ -4,6 +4,7 @@ Every stage receives these models, never raw YAML, so a typo fails once, at the 
 key named. One module per section; callers import from here.
 """
 
+from mlgate.config.bootstrap_params import BootstrapConfig
 from mlgate.config.card_params import (
     MAX_BINS,
     MIN_BINS,
@@ -21,7 +22,13 @@ from mlgate.config.gate_params import (
     Tolerance,
     WorstSliceGate,
 )
-from mlgate.config.loading import Params, load_params, parse_gates, parse_params
+from mlgate.config.loading import (
+    Params,
+    load_params,
+    parse_bootstrap,
+    parse_gates,
+    parse_params,
+)
 from mlgate.config.model_params import ModelConfig, PreprocessingConfig
 from mlgate.config.serving_cost_params import ServingCostConfig
 from mlgate.config.serving_params import PredictionLogConfig, ServingConfig
@@ -32,6 +39,7 @@ __all__ = [
     "MAX_BINS",
     "MAX_SWEEP_EXPERIMENTS",
     "MIN_BINS",
+    "BootstrapConfig",
     "CardConfig",
     "DataConfig",
     "DriftConfig",
@@ -56,6 +64,7 @@ __all__ = [
     "ValidationSettings",
     "WorstSliceGate",
     "load_params",
+    "parse_bootstrap",
     "parse_gates",
     "parse_params",
 ]

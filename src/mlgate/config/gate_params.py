@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from mlgate.config.bootstrap_params import BootstrapConfig
 from mlgate.config.card_params import SliceMetric
 from mlgate.config.serving_cost_params import ServingCostConfig
 from mlgate.config.strict_model import FiniteFloat, StrictModel
@@ -117,6 +118,11 @@ class GatesConfig(StrictModel):
         allow_inf_nan=False,
         description="largest allowed PR/base ratio of the single-record p50 latency; off: null",
     )
+    significance: bool = Field(
+        default=False,
+        description="max_regression fails only when the drop is also significant (its bootstrap "
+        "interval entirely on the worse side); the interval is stated either way",
+    )
 
 
 class ReviewConfig(StrictModel):
@@ -128,3 +134,7 @@ class ReviewConfig(StrictModel):
         "draws itself; artifact: a link to the workflow artifact (nothing leaves GitHub)",
     )
     serving_cost: ServingCostConfig = ServingCostConfig()
+    bootstrap: BootstrapConfig = Field(
+        default_factory=BootstrapConfig,
+        description="the confidence intervals of each gated score's PR−base difference",
+    )

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from mlgate.config.bootstrap_params import BootstrapConfig
 from mlgate.config.card_params import CardConfig
 from mlgate.config.data_params import DataConfig
 from mlgate.config.drift_params import DriftConfig
@@ -71,6 +72,12 @@ def parse_params(raw: object, origin: str = "params.yaml") -> Params:
 def parse_gates(raw: object, origin: str) -> GatesConfig:
     """Validate a `gates:` section on its own (read from another revision of params.yaml)."""
     return _validated(GatesConfig, {} if raw is None else raw, origin, prefix="gates.")
+
+
+def parse_bootstrap(raw: object, origin: str) -> BootstrapConfig:
+    """Validate a `review.bootstrap:` section on its own (read from another revision)."""
+    prefix = "review.bootstrap."
+    return _validated(BootstrapConfig, {} if raw is None else raw, origin, prefix=prefix)
 
 
 def load_params(path: Path) -> Params:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from mlgate.layout import (
     LOCK,
     METRICS,
     PREDICTED_PLOT,
+    PREDICTIONS,
     ROC_PLOT,
     SLICES,
     VALIDATION_REPORT,
@@ -24,6 +26,7 @@ from mlgate.review.workspace import (
     json_at_base,
     json_in_workspace,
     judge_workspace,
+    review_intervals,
 )
 
 if TYPE_CHECKING:
@@ -56,6 +59,7 @@ def write_review(
     from mlgate.review.collect import PlotTargets, collect_comparison
     from mlgate.review.dependencies import review_dependencies
     from mlgate.review.drift_section import drift_section
+    from mlgate.review.interval_section import interval_section
     from mlgate.review.plots import render_confusion_png, render_roc_png
     from mlgate.review.regression_plots import render_predicted_png, render_residuals_png
     from mlgate.review.render import PlotLinks, render_review
@@ -77,13 +81,25 @@ def write_review(
         ),
         skip_metrics=(DRIFT_SUMMARY.as_posix(),),
     )
+    # The per-row predictions change with the model; the uncertainty section is their place.
+    comparison = replace(
+        comparison,
+        data=tuple(item for item in comparison.data if item.path != PREDICTIONS.as_posix()),
+    )
+    intervals = review_intervals(subject, config, params, gates_from)
     serving = (
         measure_serving_cost(subject.repo, subject.base, config, params)
         if config.review.serving_cost.enabled
         else None
     )
     verdict = judge_workspace(
-        subject, comparison.metrics, config, params, gates_from, serving=serving
+        subject,
+        comparison.metrics,
+        config,
+        params,
+        gates_from,
+        serving=serving,
+        intervals=intervals,
     )
     dependencies = review_dependencies(
         json_at_base(subject, ENVIRONMENT),
@@ -94,7 +110,11 @@ def write_review(
     )
     folder = out.parent / out.stem
     # What was compared, as data, for tools that read the review (the review artifact).
-    review_data = subject.identity() | {"gate_passed": verdict.passed} | dependencies.to_json_dict()
+    review_data = (
+        subject.identity()
+        | {"gate_passed": verdict.passed, "intervals": intervals.to_json_dict()}
+        | dependencies.to_json_dict()
+    )
     if serving is not None:
         review_data["serving_cost"] = serving.to_json_dict()
     files: dict[Path, bytes] = {folder / "review.json": json_bytes(review_data)}
@@ -126,8 +146,9 @@ def write_review(
         json_in_workspace(SLICES),
         card_url(subject.head.sha, os.environ, subject.dirty),
     )
+    uncertainty = interval_section(intervals, config.gates.max_regression)
     cost_part = serving_cost_section(serving)
-    parts = (drift, card_part, cost_part, dependencies.markdown())
+    parts = (uncertainty, drift, card_part, cost_part, dependencies.markdown())
     extra = tuple(section for section in parts if section)
     markdown = render_review(comparison, verdict, plots=plots, links=links, extra_sections=extra)
     for path, data in files.items():

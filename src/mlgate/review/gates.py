@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING
 
 from mlgate.config import GatesConfig, Tolerance, WorstSliceGate
 from mlgate.model.scores import Direction, TaskName, direction_of, task_of_score
+from mlgate.review.bootstrap import DeltaInterval
 from mlgate.review.changes import MetricChange
 from mlgate.review.gate_verdict import GateResult, GateVerdict
 from mlgate.review.slice_gate import check_slice_regression
 
 if TYPE_CHECKING:
     from mlgate.model.slice_report import SliceReport
+    from mlgate.review.intervals import ScoreIntervals
     from mlgate.review.serving_cost import CostOutcome
 
 # Metrics are rounded to 6 digits; a gate set exactly at a value must pass.
@@ -53,12 +55,20 @@ def _threshold(score: str, limit: float, value: float | None) -> GateResult:
 
 
 def _regression(
-    score: str, tolerance: Tolerance, base: float | None, value: float | None
+    score: str,
+    tolerance: Tolerance,
+    base: float | None,
+    value: float | None,
+    interval: DeltaInterval | str | None = None,
+    *,
+    significance: bool = False,
 ) -> GateResult:
     higher = _higher_is_better(score)
     worse = "drop" if higher else "rise"
     relative = " of base" if tolerance.relative else ""
     requirement = f"{worse} ≤ {tolerance.describe()}{relative}"
+    if significance:
+        requirement += " or not significant"
     if value is None:
         return GateResult(
             "max_regression", score, requirement, None, base, "failed", "metric missing"
@@ -75,9 +85,28 @@ def _regression(
         detail = f"{moved}: no {worse}"
     else:
         detail = f"{moved}: {worse} {_fmt(regression)}, allowed {_fmt(allowed)}"
+    if interval is not None:
+        ok, detail = significance_judged(ok, detail, interval, significance=significance)
     return GateResult(
         "max_regression", score, requirement, value, base, "passed" if ok else "failed", detail
     )
+
+
+def significance_judged(
+    within_tolerance: bool, detail: str, interval: DeltaInterval | str, *, significance: bool
+) -> tuple[bool, str]:
+    """The detail with the interval and whether the move is significant; with `significance`
+    on, a move beyond the tolerance passes unless its interval is wholly on the worse side (an
+    unknown significance is judged on the tolerance alone)."""
+    if isinstance(interval, str):
+        alone = "; judged on the tolerance alone" if significance else ""
+        return within_tolerance, f"{detail}; significance unknown: {interval}{alone}"
+    detail = f"{detail}; {interval.describe()}"
+    if not significance or within_tolerance:
+        return within_tolerance, detail
+    if interval.significantly_worse:
+        return False, detail
+    return True, f"{detail}, so it passes (gates.significance)"
 
 
 def _margin(
@@ -134,10 +163,13 @@ def check_gates(
     *,
     base_slices: SliceReport | None = None,
     serving: CostOutcome | None = None,
+    intervals: ScoreIntervals | None = None,
 ) -> GateVerdict:
     """Apply every configured gate to the model's scores (`model.<score>` in the metrics) and,
     when `worst_slice` is on, to the worst ranked slice in `slices` (reports/slices.json); when
     `slice_regression` is on, to each slice's move from `base_slices` (the base's slices.json).
+    With `intervals`, each max_regression result states its PR−base interval, and with
+    `gates.significance` a drop beyond the tolerance fails only when it is significant.
 
     One params.yaml serves either task, so gates on the other task's scores are set aside (and
     listed); with no scores to tell the task by, every gate applies, and fails on its missing
@@ -160,7 +192,17 @@ def check_gates(
         if applies(score):
             metric = by_name.get(f"model.{score}")
             base = None if metric is None else metric.base
-            results.append(_regression(score, tolerance, base, head(f"model.{score}")))
+            interval = None if intervals is None else intervals.lookup(score)
+            results.append(
+                _regression(
+                    score,
+                    tolerance,
+                    base,
+                    head(f"model.{score}"),
+                    interval,
+                    significance=gates.significance,
+                )
+            )
     for score, margin in gates.baseline_margin.items():
         if applies(score):
             model, baseline = head(f"model.{score}"), head(f"baseline.{score}")
@@ -207,6 +249,7 @@ def judge(
     slices: SliceReport | None = None,
     base_slices: SliceReport | None = None,
     serving: CostOutcome | None = None,
+    intervals: ScoreIntervals | None = None,
 ) -> GateVerdict:
     """The base's gates judge a PR when given (so a PR cannot loosen its own gate); a PR that
     edits them also learns how it would fare under its new gates."""

@@ -74,7 +74,7 @@ def base_model(
 ) -> ServedModel | CostUnavailable:
     """The base's model from the local DVC cache (fetched from the remote when missing)."""
     from mlgate.model.persist import load_model
-    from mlgate.vcs.dvc import cached_file, locked_md5, try_fetch
+    from mlgate.vcs.dvc import cached_file, fetch_output, locked_md5
 
     path = MODEL.as_posix()
     where = f"{base.name} ({base.short})"
@@ -82,7 +82,7 @@ def base_model(
     if md5 is None:
         return CostUnavailable(f"{LOCK} at {where} records no {path}: nothing to compare with")
     cached = cached_file(repo, base.sha, path)
-    if cached is None and try_fetch(repo, base.sha, path):
+    if cached is None and fetch_output(repo, base.sha, path) is None:
         cached = cached_file(repo, base.sha, path)
     if cached is None:
         return CostUnavailable(

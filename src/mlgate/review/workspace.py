@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from mlgate.model.slices import SliceReport
     from mlgate.review.changes import MetricChange
     from mlgate.review.gate_verdict import GateVerdict
+    from mlgate.review.intervals import ScoreIntervals
     from mlgate.review.revisions import Revision
     from mlgate.review.serving_cost import CostOutcome
 
@@ -146,6 +147,21 @@ def read_base_gates(repo: Repo, base: Revision, params_file: str) -> GatesConfig
     return parse_gates(raw["gates"], origin)
 
 
+def review_intervals(
+    subject: ReviewSubject, config: Params, params: Path, gates_from: str
+) -> ScoreIntervals:
+    """Each score's PR−base interval, drawn with the base's `review.bootstrap` when the base's
+    gates judge (a PR cannot tune the intervals that judge it), else with the workspace's."""
+    from mlgate.review.bootstrap_settings import base_bootstrap
+    from mlgate.review.intervals import score_intervals
+
+    settings = config.review.bootstrap
+    if gates_from == "base":
+        name = _in_repo(params, subject.repo)
+        settings = base_bootstrap(subject.repo, subject.base, name) or settings
+    return score_intervals(subject.repo, subject.base, settings)
+
+
 def judge_workspace(
     subject: ReviewSubject,
     metrics: tuple[MetricChange, ...],
@@ -154,10 +170,13 @@ def judge_workspace(
     gates_from: str,
     *,
     serving: CostOutcome | None = None,
+    intervals: ScoreIntervals | None = None,
 ) -> GateVerdict:
     """The verdict, from the gates of the base (default: a PR cannot loosen the gate that
     judges it) or of the workspace. Both models are timed here only when a latency gate asks
-    and the caller (the report) has not timed them already (`serving`)."""
+    and the caller (the report) has not timed them already (`serving`). The PR−base intervals
+    (`review.bootstrap`) are drawn here unless given, so every max_regression result states
+    whether its move is significant."""
     from mlgate.review.gates import judge
 
     name = _in_repo(params, subject.repo)
@@ -180,6 +199,11 @@ def judge_workspace(
         slices=slices_for_gates(config.gates, base_gates),
         base_slices=base_slices_for_gates(subject, config.gates, base_gates),
         serving=serving,
+        intervals=(
+            review_intervals(subject, config, params, gates_from)
+            if intervals is None
+            else intervals
+        ),
     )
 
 

@@ -1,6 +1,7 @@
 """The evaluate stage: the model and a dummy baseline scored on the test split, plus the plots'
 data (DVC plots: curves and confusion for a classifier, predicted-vs-actual and residuals for a
-regressor) and the permutation importance (a chart, and its numbers for the card)."""
+regressor), the permutation importance (a chart, and its numbers for the card) and the per-row
+predictions (reports/predictions.parquet, DVC-cached) the review's intervals resample."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from mlgate.layout import (
     METRICS,
     MODEL,
     PLOTS,
+    PREDICTIONS,
     TASK_PLOTS,
     TEST_SPLIT,
     TRAIN_SPLIT,
@@ -42,6 +44,7 @@ def run(config: Params, progress: Progress = quietly) -> str:
         importance_rows,
         render_importance_png,
     )
+    from mlgate.model.predictions import predict_rows
     from mlgate.model.regression_evaluation import evaluate_regressor
     from mlgate.model.scores import SCORE_LABELS
 
@@ -56,6 +59,7 @@ def run(config: Params, progress: Progress = quietly) -> str:
     baseline = fit_baseline(train_frame, schema, strategy, config.data.seed)
     repeats, max_rows = config.model.importance_repeats, config.model.importance_max_rows
     result: Evaluation | RegressionEvaluation
+    positive = None
     with progress(f"evaluating on {len(test_frame)} rows"):
         if schema.task == "regression":
             result = evaluate_regressor(
@@ -79,6 +83,7 @@ def run(config: Params, progress: Progress = quietly) -> str:
                 importance_max_rows=max_rows,
                 seed=config.data.seed,
             )
+        predictions = predict_rows(model, test_frame, schema, positive)
         png = render_importance_png(result.importance, IMPORTANCE_SCORING[schema.task][1])
     for other in (path for paths in TASK_PLOTS.values() for path in paths):
         other.unlink(missing_ok=True)  # a previous run's other task
@@ -87,6 +92,7 @@ def run(config: Params, progress: Progress = quietly) -> str:
     write_bytes_atomic(IMPORTANCE_PLOT, png)
     write_json(IMPORTANCE_DATA, importance_rows(result.importance))
     write_json(METRICS, result.metrics)
+    write_bytes_atomic(PREDICTIONS, predictions.to_parquet_bytes())
     first, second = HEADLINE[schema.task]
     model_scores, baseline_scores = result.metrics["model"], result.metrics["baseline"]
     return (

@@ -57,43 +57,67 @@ def file_at(repo: Repo, sha: str, path: str) -> bytes | None:
         return None
 
 
-def locked_md5(repo: Repo, sha: str, path: str) -> str | None:
-    """The md5 that `dvc.lock` at `sha` records for the stage output `path`, or None."""
-    import yaml
-
-    body = file_at(repo, sha, "dvc.lock")
-    try:
-        lock = yaml.safe_load(body) if body is not None else None
-    except yaml.YAMLError:
-        return None
+def _locked_out(lock: object, path: str) -> dict[str, Any] | None:
+    """The entry of a dvc.lock (parsed) that records output `path`, in any stage."""
     stages = lock.get("stages") if isinstance(lock, dict) else None
-    for entry in stages.values() if isinstance(stages, dict) else ():
-        outs = entry.get("outs") if isinstance(entry, dict) else None
+    for stage in stages.values() if isinstance(stages, dict) else ():
+        outs = stage.get("outs") if isinstance(stage, dict) else None
         for out in outs if isinstance(outs, list) else ():
-            if isinstance(out, dict) and out.get("path") == path:
-                md5 = out.get("md5")
-                return md5 if isinstance(md5, str) and md5 else None
+            if isinstance(out, dict) and out.get("path") == path and out.get("md5"):
+                return out
     return None
 
 
-def cached_file(repo: Repo, sha: str, path: str) -> Path | None:
-    """Where the local DVC cache holds `path` as `dvc.lock` at `sha` recorded it, or None when
-    that version is not in the cache (or not recorded)."""
-    md5 = locked_md5(repo, sha, path)
-    if md5 is None or md5.endswith(".dir"):
+def _locked_out_at(repo: Repo, sha: str, path: str) -> dict[str, Any] | None:
+    import yaml
+
+    raw = file_at(repo, sha, "dvc.lock")
+    try:
+        return _locked_out(yaml.safe_load(raw), path) if raw is not None else None
+    except yaml.YAMLError:
         return None
-    cached = Path(repo.cache.local.oid_to_path(md5))
+
+
+def locked_md5(repo: Repo, sha: str, path: str) -> str | None:
+    """The md5 that `dvc.lock` at `sha` records for the stage output `path`, or None."""
+    out = _locked_out_at(repo, sha, path)
+    return None if out is None else str(out["md5"])
+
+
+def records_output(repo: Repo, sha: str, path: str) -> bool:
+    """Whether the dvc.lock at `sha` records output `path` (a pipeline that wrote it)."""
+    return _locked_out_at(repo, sha, path) is not None
+
+
+def cached_file(repo: Repo, sha: str, path: str) -> Path | None:
+    """The local DVC cache's copy of output `path` as the dvc.lock at `sha` records it; None when
+    that lock does not record it or the cache lacks it (not fetched)."""
+    out = _locked_out_at(repo, sha, path)
+    if out is None:
+        return None
+    # DVC 3 files name `hash: md5`; older locks' outputs live in the legacy cache layout
+    odb = repo.cache.local if out.get("hash") == "md5" else repo.cache.legacy
+    cached = Path(odb.oid_to_path(str(out["md5"])))
     return cached if cached.is_file() else None
 
 
-def try_fetch(repo: Repo, sha: str, path: str) -> bool:
-    """`fetch_at` for one file, as a question: is it in the cache now? False when it could not
-    be fetched (no remote, no credentials, not there)."""
+def fetch_output(repo: Repo, sha: str, path: str) -> str | None:
+    """Fetch output `path`, as the dvc.lock at `sha` records it, from the default DVC remote into
+    the local cache (by its md5, so the commit need not be checked out): None once the cache has
+    it, else why not (one line)."""
+    from dvc_data.hashfile.hash_info import HashInfo
+
+    out = _locked_out_at(repo, sha, path)
+    if out is None:
+        return f"the dvc.lock at {sha[:7]} does not record {path}"
+    # DVC 3 locks name `hash: md5`; older ones' hashes are dos2unix md5s
+    name = "md5" if out.get("hash") == "md5" else "md5-dos2unix"
     try:
-        fetch_at(repo, sha, [path])
-    except Exception:  # DVC raises many kinds (network, auth, config); all mean "not fetched"
-        return False
-    return cached_file(repo, sha, path) is not None
+        repo.cloud.pull([HashInfo(name, str(out["md5"]))])
+    except Exception as exc:  # DVC raises many kinds (no remote, auth, network): not fetched
+        lines = str(exc).strip().splitlines()
+        return lines[0] if lines else type(exc).__name__
+    return None if cached_file(repo, sha, path) is not None else "not on the DVC remote"
 
 
 _ABSENT = {"deleted", "not in cache"}
