@@ -15,6 +15,7 @@ from mlgate.model.scores import Direction, TaskName, direction_of, task_of_score
 from mlgate.review.bootstrap import DeltaInterval
 from mlgate.review.changes import MetricChange
 from mlgate.review.gate_verdict import GateResult, GateVerdict
+from mlgate.review.significance import significance_judged
 from mlgate.review.slice_gate import check_slice_regression
 
 if TYPE_CHECKING:
@@ -90,23 +91,6 @@ def _regression(
     return GateResult(
         "max_regression", score, requirement, value, base, "passed" if ok else "failed", detail
     )
-
-
-def significance_judged(
-    within_tolerance: bool, detail: str, interval: DeltaInterval | str, *, significance: bool
-) -> tuple[bool, str]:
-    """The detail with the interval and whether the move is significant; with `significance`
-    on, a move beyond the tolerance passes unless its interval is wholly on the worse side (an
-    unknown significance is judged on the tolerance alone)."""
-    if isinstance(interval, str):
-        alone = "; judged on the tolerance alone" if significance else ""
-        return within_tolerance, f"{detail}; significance unknown: {interval}{alone}"
-    detail = f"{detail}; {interval.describe()}"
-    if not significance or within_tolerance:
-        return within_tolerance, detail
-    if interval.significantly_worse:
-        return False, detail
-    return True, f"{detail}, so it passes (gates.significance)"
 
 
 def _margin(
@@ -254,7 +238,12 @@ def judge(
     """The base's gates judge a PR when given (so a PR cannot loosen its own gate); a PR that
     edits them also learns how it would fare under its new gates."""
     judged_by = partial(
-        check_gates, metrics, slices=slices, base_slices=base_slices, serving=serving
+        check_gates,
+        metrics,
+        slices=slices,
+        base_slices=base_slices,
+        serving=serving,
+        intervals=intervals,
     )
     if base is None:
         note = " (the base has no gates yet)" if base_has_none else ""
