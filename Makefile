@@ -258,6 +258,7 @@ bench: run ## Benchmarks (pipeline vs a DVC toy, review, scaling to 1M rows, ser
 	python benchmarks/scaling.py --out reports/benchmarks/scaling.json
 	python benchmarks/serving.py --out reports/benchmarks/serving.json
 	python benchmarks/drift.py --out reports/benchmarks/drift.json
+	python benchmarks/bootstrap.py --out reports/benchmarks/bootstrap.json
 	python benchmarks/sweep.py --out reports/benchmarks/sweep.json
 
 .PHONY: sweep

@@ -25,6 +25,7 @@ CACHED_OUTPUTS = [
     "data/processed/train.parquet",
     "data/raw/data.parquet",
     "models/model.skops",
+    "reports/predictions.parquet",
 ]
 FALLBACK_WARNING = "::warning::pulling from the DVC remote failed; reproducing everything"
 DVC_TIMEOUT_S = 300  # one dvc command, retries against a dead endpoint included
