@@ -127,7 +127,13 @@ def test_a_degraded_hyperparameter_change_shows_its_deltas_and_fails_the_gate(
     moved = table_with(text, "rows (base → PR)")
     assert moved[0]["slice"] in worst
     assert moved[0]["Δ"] == "🔴 " + f"{-drop:+.4f}".replace("-", "−")
-    assert moved[0]["interval"] == "—"
+    # the same test rows on both sides: each shown slice's paired interval holds its Δ
+    low, high = (
+        float(bound.replace("−", "-"))
+        for bound in moved[0]["interval"].removeprefix("[").removesuffix("]").split(", ")
+    )
+    assert low <= -drop <= high
+    assert "Intervals: paired bootstrap, 95%, of each slice's Δ" in text
     params = yaml.safe_load((branch / "params.yaml").read_text())
     params["gates"]["slice_regression"] = {"tolerance": drop - 0.01, "min_rows": 10}
     (branch / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
