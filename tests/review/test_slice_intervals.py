@@ -72,7 +72,7 @@ def test_the_table_shows_each_interval_and_says_they_are_paired() -> None:
     ).moves
     assert move.interval is not None
     low, high = (
-        f"{bound:,.4f}".replace("-", "−") for bound in (move.interval.low, move.interval.high)
+        f"{bound:+,.4f}".replace("-", "−") for bound in (move.interval.low, move.interval.high)
     )
     assert shown["interval"] == f"[{low}, {high}]"
     assert "Intervals: paired bootstrap, 95%" in text

@@ -29,11 +29,15 @@ def _delta(move: SliceMove) -> str:
     return mark + f"{move.delta:+,.4f}".replace("-", "−")
 
 
+def _signed(value: float) -> str:
+    return f"{value:+,.4f}".replace("-", "−")
+
+
 def _interval(interval: DeltaInterval | None) -> str:
-    """The Δ's interval, or — where none was estimated."""
+    """The Δ's interval, signed as the uncertainty section's are, or — where none was drawn."""
     if interval is None:
         return "—"
-    return f"[{_number(interval.low)}, {_number(interval.high)}]"
+    return f"[{_signed(interval.low)}, {_signed(interval.high)}]"
 
 
 def _row(move: SliceMove, min_rows: int) -> list[str]:
