@@ -196,6 +196,13 @@ def test_more_data_shows_rows_before_and_after(branch: Path) -> None:
     before = json.loads(sh(branch, "git", "show", "main:reports/metrics.json"))["test_rows"]
     after = json.loads((branch / "reports" / "metrics.json").read_text())["test_rows"]
     assert f"the test rows differ ({before} at the base, {after} here" in text
+    # no slice holds the same rows on both sides: no slice intervals, said once above the table
+    assert table_with(text, "rows (base → PR)")
+    slices = text.split("#### Slices that moved most", 1)[1]
+    assert (
+        slices.count(f"No intervals: the test rows differ ({before} at the base, {after} here)")
+        == 1
+    )
 
 
 def test_first_pull_request_against_a_base_without_metrics(branch: Path) -> None:
