@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from mlgate.model.scores import SCORE_LABELS, ScoreName
 from mlgate.review.slice_moves import DeltaInterval, SliceMove
@@ -61,7 +61,9 @@ class SliceIntervalSource:
             other_rows += interval == "rows"
         return SliceIntervals(tuple(filled), self._note(metric, undefined, other_rows))
 
-    def _interval(self, move: SliceMove, metric: ScoreName) -> DeltaInterval | str:
+    def _interval(
+        self, move: SliceMove, metric: ScoreName
+    ) -> DeltaInterval | Literal["rows", "undefined"]:
         import warnings
 
         import numpy as np
