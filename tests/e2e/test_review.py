@@ -127,7 +127,13 @@ def test_a_degraded_hyperparameter_change_shows_its_deltas_and_fails_the_gate(
     moved = table_with(text, "rows (base → PR)")
     assert moved[0]["slice"] in worst
     assert moved[0]["Δ"] == "🔴 " + f"{-drop:+.4f}".replace("-", "−")
-    assert moved[0]["interval"] == "—"
+    # the same test rows on both sides: each shown slice's paired interval holds its Δ
+    low, high = (
+        float(bound.replace("−", "-"))
+        for bound in moved[0]["interval"].removeprefix("[").removesuffix("]").split(", ")
+    )
+    assert low <= -drop <= high
+    assert "Intervals: paired bootstrap, 95%, of each slice's Δ" in text
     params = yaml.safe_load((branch / "params.yaml").read_text())
     params["gates"]["slice_regression"] = {"tolerance": drop - 0.01, "min_rows": 10}
     (branch / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
@@ -190,6 +196,13 @@ def test_more_data_shows_rows_before_and_after(branch: Path) -> None:
     before = json.loads(sh(branch, "git", "show", "main:reports/metrics.json"))["test_rows"]
     after = json.loads((branch / "reports" / "metrics.json").read_text())["test_rows"]
     assert f"the test rows differ ({before} at the base, {after} here" in text
+    # no slice holds the same rows on both sides: no slice intervals, said once above the table
+    assert table_with(text, "rows (base → PR)")
+    slices = text.split("#### Slices that moved most", 1)[1]
+    assert (
+        slices.count(f"No intervals: the test rows differ ({before} at the base, {after} here)")
+        == 1
+    )
 
 
 def test_first_pull_request_against_a_base_without_metrics(branch: Path) -> None:

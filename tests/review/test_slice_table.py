@@ -71,7 +71,7 @@ def test_nothing_comparable_or_nothing_moved_says_so_without_a_table() -> None:
 
 def test_an_interval_shows_its_bounds_and_a_missing_one_a_dash() -> None:
     assert _interval(None) == "—"
-    assert _interval(DeltaInterval(-0.125, 0.03)) == "[−0.1250, 0.0300]"
+    assert _interval(DeltaInterval(-0.125, 0.03)) == "[−0.1250, +0.0300]"
 
 
 def test_slice_names_from_the_data_stay_inert() -> None:

@@ -4,7 +4,7 @@ base, and the slices that moved most, from each side's reports/slices.json."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -13,6 +13,9 @@ from mlgate.markdown import inert_text
 from mlgate.model.scores import SCORE_LABELS
 from mlgate.model.slices import SliceReport
 from mlgate.review.slice_table import moves_table
+
+if TYPE_CHECKING:
+    from mlgate.review.slice_intervals import SliceIntervalSource
 
 
 def _report(body: Mapping[str, Any] | None) -> SliceReport | None:
@@ -33,9 +36,13 @@ def card_url(sha: str, environ: Mapping[str, str], dirty: bool) -> str | None:
 
 
 def card_section(
-    base: Mapping[str, Any] | None, head: Mapping[str, Any] | None, url: str | None
+    base: Mapping[str, Any] | None,
+    head: Mapping[str, Any] | None,
+    url: str | None,
+    intervals: SliceIntervalSource | None = None,
 ) -> str:
-    """Markdown for the review; empty when the PR has no slice report."""
+    """Markdown for the review; empty when the PR has no slice report. The moved slices'
+    intervals come from `intervals` (none without it)."""
     report = _report(head)
     if report is None:
         return ""
@@ -61,5 +68,5 @@ def card_section(
             line += f"; base: {inert_text(was.describe())}, {was.value:.4f} on {was.rows:,} rows."
     parts.append(line)
     if before is not None:
-        parts.append(moves_table(before, report))
+        parts.append(moves_table(before, report, intervals=intervals))
     return "\n\n".join(parts)

@@ -26,6 +26,7 @@ from mlgate.review.workspace import (
     json_at_base,
     json_in_workspace,
     judge_workspace,
+    review_bootstrap,
     review_intervals,
 )
 
@@ -65,6 +66,7 @@ def write_review(
     from mlgate.review.render import PlotLinks, render_review
     from mlgate.review.serving_cost_input import measure_serving_cost
     from mlgate.review.serving_cost_section import serving_cost_section
+    from mlgate.review.slice_intervals import slice_interval_source
     from mlgate.vcs.dvc import file_at
 
     comparison = collect_comparison(
@@ -145,6 +147,9 @@ def write_review(
         json_at_base(subject, SLICES),
         json_in_workspace(SLICES),
         card_url(subject.head.sha, os.environ, subject.dirty),
+        slice_interval_source(
+            subject, config, review_bootstrap(subject, config, params, gates_from), intervals
+        ),
     )
     uncertainty = interval_section(intervals, config.gates.max_regression)
     cost_part = serving_cost_section(serving)

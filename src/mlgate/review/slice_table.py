@@ -1,13 +1,19 @@
 """The review's "Slices that moved most" table: the PR's slices against the same slices at the
-base, worst move first, on the card's ranking metric (`card.slices.metric`)."""
+base, worst move first, on the card's ranking metric (`card.slices.metric`), with each shown
+slice's paired interval when `review/slice_intervals.py` can draw one."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from mlgate.markdown import code_span, table
 from mlgate.model.card_slices import slice_label
 from mlgate.model.scores import SCORE_LABELS
 from mlgate.model.slice_report import SliceReport
 from mlgate.review.slice_moves import DeltaInterval, SliceComparison, SliceMove, compare_slices
+
+if TYPE_CHECKING:
+    from mlgate.review.slice_intervals import SliceIntervalSource
 
 TOP_MOVES = 5  # rows of the table: the ranked slices that moved most
 
@@ -23,11 +29,15 @@ def _delta(move: SliceMove) -> str:
     return mark + f"{move.delta:+,.4f}".replace("-", "−")
 
 
+def _signed(value: float) -> str:
+    return f"{value:+,.4f}".replace("-", "−")
+
+
 def _interval(interval: DeltaInterval | None) -> str:
-    """The Δ's interval, or — where none was estimated."""
+    """The Δ's interval, signed as the uncertainty section's are, or — where none was drawn."""
     if interval is None:
         return "—"
-    return f"[{_number(interval.low)}, {_number(interval.high)}]"
+    return f"[{_signed(interval.low)}, {_signed(interval.high)}]"
 
 
 def _row(move: SliceMove, min_rows: int) -> list[str]:
@@ -74,8 +84,14 @@ def _capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def moves_table(base: SliceReport, head: SliceReport, top: int = TOP_MOVES) -> str:
-    """The slices that moved most (and what could not be compared), as review markdown."""
+def moves_table(
+    base: SliceReport,
+    head: SliceReport,
+    top: int = TOP_MOVES,
+    intervals: SliceIntervalSource | None = None,
+) -> str:
+    """The slices that moved most (and what could not be compared), as review markdown; the
+    shown slices' intervals from `intervals` (none without it)."""
     metric = head.metric
     label = SCORE_LABELS[metric]
     comparison = compare_slices(base, head, metric, head.min_rows)
@@ -95,7 +111,11 @@ def moves_table(base: SliceReport, head: SliceReport, top: int = TOP_MOVES) -> s
     )
     if not moved and not small:
         return f"{heading}\n\n{intro}"
-    rows = [_row(move, comparison.min_rows) for move in (*moved, *small)]
+    shown = (*moved, *small)
+    if intervals is not None:
+        estimated = intervals.estimate(shown, metric)
+        shown, intro = estimated.moves, f"{intro} {estimated.note}"
+    rows = [_row(move, comparison.min_rows) for move in shown]
     header = ["slice", "rows (base → PR)", "base", "PR", "Δ", "interval"]
     return "\n\n".join(
         [heading, intro, table(header, [":--", "--:", "--:", "--:", "--:", "--:"], rows)]

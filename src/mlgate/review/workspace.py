@@ -14,7 +14,7 @@ from mlgate.layout import SLICES
 if TYPE_CHECKING:
     from dvc.repo import Repo
 
-    from mlgate.config import GatesConfig, Params
+    from mlgate.config import BootstrapConfig, GatesConfig, Params
     from mlgate.model.slices import SliceReport
     from mlgate.review.changes import MetricChange
     from mlgate.review.gate_verdict import GateVerdict
@@ -147,18 +147,27 @@ def read_base_gates(repo: Repo, base: Revision, params_file: str) -> GatesConfig
     return parse_gates(raw["gates"], origin)
 
 
-def review_intervals(
+def review_bootstrap(
     subject: ReviewSubject, config: Params, params: Path, gates_from: str
-) -> ScoreIntervals:
-    """Each score's PR−base interval, drawn with the base's `review.bootstrap` when the base's
-    gates judge (a PR cannot tune the intervals that judge it), else with the workspace's."""
+) -> BootstrapConfig:
+    """The base's `review.bootstrap` when the base's gates judge (a PR cannot tune the intervals
+    that judge it), else the workspace's; every interval of the review is drawn with it."""
     from mlgate.review.bootstrap_settings import base_bootstrap
-    from mlgate.review.intervals import score_intervals
 
     settings = config.review.bootstrap
     if gates_from == "base":
         name = _in_repo(params, subject.repo)
         settings = base_bootstrap(subject.repo, subject.base, name) or settings
+    return settings
+
+
+def review_intervals(
+    subject: ReviewSubject, config: Params, params: Path, gates_from: str
+) -> ScoreIntervals:
+    """Each score's PR−base interval, drawn with `review_bootstrap`'s settings."""
+    from mlgate.review.intervals import score_intervals
+
+    settings = review_bootstrap(subject, config, params, gates_from)
     return score_intervals(subject.repo, subject.base, settings)
 
 
