@@ -10,7 +10,7 @@ import pytest
 
 from mlgate.config import BootstrapConfig
 from mlgate.model.predictions import RowPredictions
-from mlgate.review.bootstrap import DeltaInterval, delta_interval, resampled_deltas
+from mlgate.review.bootstrap import DeltaInterval, delta_interval
 from tests.support.row_predictions import classifier_rows, regressor_rows
 
 ROWS = 114  # the bundled data's test split
