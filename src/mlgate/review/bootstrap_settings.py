@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mlgate.errors import ConfigError
-
 if TYPE_CHECKING:
     from dvc.repo import Repo
 
@@ -18,19 +16,10 @@ if TYPE_CHECKING:
 def base_bootstrap(repo: Repo, base: Revision, params_file: str) -> BootstrapConfig | None:
     """`review.bootstrap` at the base; None when the base's params have none (it predates them,
     and its gates then have no `significance` either)."""
-    import yaml
-
     from mlgate.config import parse_bootstrap
-    from mlgate.vcs.dvc import file_at
+    from mlgate.review.revisions import params_at_base
 
-    body = file_at(repo, base.sha, params_file)
-    if body is None:
-        return None
-    origin = f"{params_file} at {base.name} ({base.short})"
-    try:
-        raw = yaml.safe_load(body)
-    except yaml.YAMLError:
-        raise ConfigError(f"{origin}: malformed YAML") from None
+    raw, origin = params_at_base(repo, base, params_file)
     review = raw.get("review") if isinstance(raw, dict) else None
     if not isinstance(review, dict) or review.get("bootstrap") is None:
         return None

@@ -6,25 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from mlgate.layout import MODEL_CARD
 from mlgate.markdown import inert_text
 from mlgate.model.scores import SCORE_LABELS
-from mlgate.model.slices import SliceReport
 from mlgate.review.slice_table import moves_table
+from mlgate.review.workspace import slice_report_of
 
 if TYPE_CHECKING:
     from mlgate.review.slice_intervals import SliceIntervalSource
-
-
-def _report(body: Mapping[str, Any] | None) -> SliceReport | None:
-    if body is None:
-        return None
-    try:
-        return SliceReport.model_validate(body)
-    except ValidationError:
-        return None
 
 
 def card_url(sha: str, environ: Mapping[str, str], dirty: bool) -> str | None:
@@ -43,7 +32,7 @@ def card_section(
 ) -> str:
     """Markdown for the review; empty when the PR has no slice report. The moved slices'
     intervals come from `intervals` (none without it)."""
-    report = _report(head)
+    report = slice_report_of(head)
     if report is None:
         return ""
     link = f"[`{MODEL_CARD}`]({url})" if url else f"`{MODEL_CARD}` in this branch"
@@ -53,7 +42,7 @@ def card_section(
     ]
     label = SCORE_LABELS[report.metric]
     worst = report.worst
-    before = _report(base)
+    before = slice_report_of(base)
     if worst is None:
         line = f"No slice is ranked (none has {report.min_rows} or more test rows with a {label})."
     else:

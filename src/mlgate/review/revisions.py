@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from mlgate.errors import ReviewError
+from mlgate.errors import ConfigError, ReviewError
 from mlgate.vcs import git
+
+if TYPE_CHECKING:
+    from dvc.repo import Repo
 
 
 @dataclass(frozen=True)
@@ -51,3 +55,20 @@ def head_revision(root: Path) -> tuple[Revision, bool]:
     if sha is None:
         raise ReviewError(f"{root}: the repository has no commits yet")
     return Revision("HEAD", sha), git.is_dirty(root)
+
+
+def params_at_base(repo: Repo, base: Revision, params_file: str) -> tuple[Any, str]:
+    """The params file as the base committed it (parsed YAML, None when absent) and how errors
+    name it."""
+    import yaml
+
+    from mlgate.vcs.dvc import file_at
+
+    origin = f"{params_file} at {base.name} ({base.short})"
+    body = file_at(repo, base.sha, params_file)
+    if body is None:
+        return None, origin
+    try:
+        return yaml.safe_load(body), origin
+    except yaml.YAMLError:
+        raise ConfigError(f"{origin}: malformed YAML") from None

@@ -4,11 +4,12 @@ and the gate verdict for it (shared by `mlgate report` and `mlgate gate`)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mlgate.errors import ArtifactError, ConfigError, ReviewError
+from mlgate.errors import ArtifactError, ReviewError
 from mlgate.layout import SLICES
 
 if TYPE_CHECKING:
@@ -112,13 +113,18 @@ def slices_for_gates(*gates: GatesConfig | None) -> SliceReport | None:
 def base_slices_for_gates(subject: ReviewSubject, *gates: GatesConfig | None) -> SliceReport | None:
     """The base's reports/slices.json when a `slice_regression` gate needs it; None when the base
     has none it can read (the gate is then skipped, and says so)."""
+
+    if not any(config is not None and config.slice_regression is not None for config in gates):
+        return None
+    return slice_report_of(json_at_base(subject, SLICES))
+
+
+def slice_report_of(body: Mapping[str, Any] | None) -> SliceReport | None:
+    """A side's slices.json as a report; None when missing or not a slice report."""
     from pydantic import ValidationError
 
     from mlgate.model.slices import SliceReport
 
-    if not any(config is not None and config.slice_regression is not None for config in gates):
-        return None
-    body = json_at_base(subject, SLICES)
     if body is None:
         return None
     try:
@@ -129,19 +135,10 @@ def base_slices_for_gates(subject: ReviewSubject, *gates: GatesConfig | None) ->
 
 def read_base_gates(repo: Repo, base: Revision, params_file: str) -> GatesConfig | None:
     """The `gates:` section at the base, or None when the base has no gates (a first PR)."""
-    import yaml
-
     from mlgate.config import parse_gates
-    from mlgate.vcs.dvc import file_at
+    from mlgate.review.revisions import params_at_base
 
-    body = file_at(repo, base.sha, params_file)
-    if body is None:
-        return None
-    origin = f"{params_file} at {base.name} ({base.short})"
-    try:
-        raw = yaml.safe_load(body)
-    except yaml.YAMLError:
-        raise ConfigError(f"{origin}: malformed YAML") from None
+    raw, origin = params_at_base(repo, base, params_file)
     if not isinstance(raw, dict) or raw.get("gates") is None:
         return None
     return parse_gates(raw["gates"], origin)
