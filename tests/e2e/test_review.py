@@ -81,7 +81,13 @@ def test_a_degraded_hyperparameter_change_shows_its_deltas_and_fails_the_gate(
     assert verdict["passed"] is False
     assert verdict["base"]["sha"] == sh(branch, "git", "rev-parse", "main").strip()
 
-    text = review(branch)
+    text = review(branch, "--plots", "images", "--summary", "reports/summary.md")
+    # The job summary's copy, from the same run: the same review, its plots a link, not images
+    summary = (branch / "reports" / "summary.md").read_text()
+    assert "](review/" in text
+    assert "](review/" not in summary
+    for part in (lambda md: md.split("### Params")[0], lambda md: md.split("### Uncertainty")[1]):
+        assert part(summary) == part(text)
     assert table_with(text, "param") == [
         {"param": "`model.params.max_depth`", "base": "`5`", "PR": "`1`"},
         {"param": "`model.params.n_estimators`", "base": "`30`", "PR": "`1`"},

@@ -42,6 +42,14 @@ def report(
             envvar="MLGATE_REVIEW_PLOTS",
         ),
     ] = None,
+    summary: Annotated[
+        Path | None,
+        typer.Option(
+            help="also write the review with its plots as a link to the run's artifacts (a job "
+            "summary cannot show local images), from the same comparison and timing",
+            dir_okay=False,
+        ),
+    ] = None,
     gates_from: GatesFromOption = GatesFrom.base,
     params: ParamsOption = PARAMS,
 ) -> None:
@@ -54,7 +62,7 @@ def report(
     subject = open_review(base, Path.cwd())
     mode = plots.value if plots is not None else config.review.plots
     verdict = write_review(
-        subject, config, params, out=out, plots=mode, gates_from=gates_from.value
+        subject, config, params, out=out, plots=mode, gates_from=gates_from.value, summary=summary
     )
     done("report", started, f"{'gate passed' if verdict.passed else 'gate FAILED'} → {out}")
 

@@ -53,8 +53,10 @@ def write_review(
     out: Path,
     plots: PlotsMode,
     gates_from: str,
+    summary: Path | None = None,
 ) -> GateVerdict:
-    """reports/review.md (or `out`), its images and review.json in a folder beside it."""
+    """reports/review.md (or `out`), its images and review.json in a folder beside it; with
+    `summary`, the same review with its plots as a link to the run's artifacts there too."""
     from mlgate.files import json_bytes, write_bytes_atomic
     from mlgate.review.card_section import card_section, card_url
     from mlgate.review.collect import PlotTargets, collect_comparison
@@ -156,6 +158,14 @@ def write_review(
     parts = (uncertainty, drift, card_part, cost_part, dependencies.markdown())
     extra = tuple(section for section in parts if section)
     markdown = render_review(comparison, verdict, plots=plots, links=links, extra_sections=extra)
+    if summary is not None:
+        files[summary] = render_review(
+            comparison,
+            verdict,
+            plots="artifact",
+            links=PlotLinks(artifact_url=links.artifact_url),
+            extra_sections=extra,
+        ).encode()
     for path, data in files.items():
         write_bytes_atomic(path, data)
     write_bytes_atomic(out, markdown.encode())
