@@ -5,6 +5,8 @@ fetchable is one line, in the review and in the gate; an unchanged model is not 
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,7 @@ from tests.support.serving_cost_project import (
     push_to_folder_remote,
     use_folder_remote,
 )
+from tests.support.shell import git
 
 pytestmark = pytest.mark.slow  # two git + DVC repositories and forests fitted: seconds each
 
@@ -44,12 +47,21 @@ def forget_base_model(project: CostProject) -> None:
     cached.unlink()
 
 
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> CostProject:
+    """The base's forest and the PR's with three times the trees, the PR checked out; built
+    once, never changed (each test works on a copy)."""
+    root = tmp_path_factory.mktemp("serving_cost") / "mlgate"
+    return cost_project(root, base_trees=BASE_TREES, head_trees=3 * BASE_TREES)
+
+
 @pytest.fixture
-def grown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CostProject:
-    """The base's forest and the PR's with three times the trees, the PR checked out."""
-    project = cost_project(tmp_path / "mlgate", base_trees=BASE_TREES, head_trees=3 * BASE_TREES)
-    monkeypatch.chdir(project.root)
-    return project
+def grown(built: CostProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CostProject:
+    """A copy of the built project (git, DVC cache and workspace), as the current directory."""
+    root = tmp_path / "mlgate"
+    shutil.copytree(built.root, root, symlinks=True)
+    monkeypatch.chdir(root)
+    return replace(built, root=root)
 
 
 def test_a_larger_forest_costs_more_to_store_and_to_serve(grown: CostProject) -> None:
@@ -101,13 +113,11 @@ def test_a_base_model_neither_cached_nor_fetchable_is_one_line_and_fails_only_it
     assert failed[0].detail.startswith(f"not measured: the base's {MODEL}")
 
 
-def test_an_unchanged_model_is_not_timed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    project = cost_project(tmp_path / "mlgate", base_trees=BASE_TREES, head_trees=BASE_TREES)
-    monkeypatch.chdir(project.root)
-    repo = open_repo(project.root)
-    assert project.base_sha != project.head_sha
-    outcome = measure(project.root)
+def test_an_unchanged_model_is_not_timed(grown: CostProject) -> None:
+    git(grown.root, "checkout", "-q", "base")  # the workspace's dvc.lock is the base's
+    repo = open_repo(grown.root)
+    outcome = measure(grown.root)
     assert isinstance(outcome, ModelUnchanged)
-    assert outcome.md5 == locked_md5(repo, project.head_sha, MODEL)
-    assert outcome.md5 == locked_md5(repo, project.base_sha, MODEL)
+    assert outcome.md5 == locked_md5(repo, grown.base_sha, MODEL)
+    assert outcome.md5 != locked_md5(repo, grown.head_sha, MODEL)
     assert "nothing was timed" in serving_cost_section(outcome)
