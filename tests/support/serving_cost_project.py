@@ -93,11 +93,13 @@ def _commit_model(root: Path, trees: int, body: bytes, message: str) -> str:
 def cost_project(root: Path, *, base_trees: int, head_trees: int) -> CostProject:
     """The base commit with a forest of `base_trees`, then the PR's with `head_trees` (the same
     count gives the same bytes: the saver is canonical), checked out at the PR."""
+    from dvc.repo import Repo
+
     from mlgate.data.schema import ValidationReport
 
     root.mkdir(parents=True, exist_ok=True)
     git(root, "init", "-q")
-    sh(root, "dvc", "init", "-q")
+    Repo.init(root)  # in-process: `dvc init` would spend a second importing DVC again
     (root / ".gitignore").write_text("/models/\n/data/\n/reports/\n")
     for folder in ("models", "data/processed", "reports"):
         (root / folder).mkdir(parents=True, exist_ok=True)
