@@ -28,7 +28,7 @@ from tests.support.serving_cost_project import (
 )
 from tests.support.shell import git
 
-pytestmark = pytest.mark.slow  # two git + DVC repositories and forests fitted: seconds each
+pytestmark = pytest.mark.slow  # a git + DVC project, two forests fitted and timed: ~7 s
 
 BASE_TREES = 50
 
