@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,7 +12,6 @@ import pytest
 from mlgate.errors import DvcError
 from mlgate.vcs.dvc import (
     cached_file,
-    fetch_at,
     fetch_output,
     file_at,
     locked_md5,
@@ -67,32 +65,6 @@ def test_track_outside_a_repository_names_the_file(tmp_path: Path) -> None:
     data.write_text("a\n1\n")
     with pytest.raises(DvcError, match=r"data.csv: dvc add failed"):
         track(tmp_path, data)
-
-
-def test_fetch_at_brings_a_commits_output_into_the_cache(dvc_repo: Path, tmp_path: Path) -> None:
-    remote = tmp_path.parent / f"{tmp_path.name}-remote"
-    env = ["-c", "user.name=t", "-c", "user.email=t@example.com"]
-    subprocess.run(
-        ["dvc", "remote", "add", "-q", "-d", "store", str(remote)], cwd=dvc_repo, check=True
-    )
-    (dvc_repo / "model.bin").write_bytes(b"weights")
-    subprocess.run(["dvc", "add", "-q", "model.bin"], cwd=dvc_repo, check=True)
-    subprocess.run(["git", "add", "-A"], cwd=dvc_repo, check=True)
-    subprocess.run(["git", *env, "commit", "-qm", "model"], cwd=dvc_repo, check=True)
-    subprocess.run(["dvc", "push", "-q"], cwd=dvc_repo, check=True)
-    sha = subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=dvc_repo, capture_output=True, text=True, check=True
-    ).stdout.strip()
-    shutil.rmtree(dvc_repo / ".dvc" / "cache")
-    (dvc_repo / "model.bin").unlink()
-    assert fetch_at(open_repo(dvc_repo), sha, ["model.bin"]) == 1
-    cached = list((dvc_repo / ".dvc" / "cache").rglob("*"))
-    assert any(path.is_file() and path.read_bytes() == b"weights" for path in cached)
-
-
-def test_fetch_at_without_a_remote_is_one_line(dvc_repo: Path) -> None:
-    with pytest.raises(DvcError, match=r"no default remote"):
-        fetch_at(open_repo(dvc_repo), "HEAD", ["model.bin"])
 
 
 LOCKED = "0123456789abcdef0123456789abcdef"

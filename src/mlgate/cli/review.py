@@ -127,21 +127,30 @@ def gate(
 def fetch_base(base: BaseOption) -> None:
     """Fetch the base's model (and predictions) from the DVC remote into the cache, so the review
     can compare them; without a remote, a warning: the review then says what it could not show."""
-    from mlgate.errors import DvcError
     from mlgate.layout import BASE_REVIEW_OUTPUTS
     from mlgate.review.revisions import resolve_base
-    from mlgate.vcs.dvc import fetch_at, open_repo
+    from mlgate.vcs.dvc import cached_file, fetch_output, open_repo
 
     started = time.perf_counter()
     root = Path.cwd()
     revision = resolve_base(root, base)
+    repo = open_repo(root)
     targets = [path.as_posix() for path in BASE_REVIEW_OUTPUTS]
-    try:
-        fetched = fetch_at(open_repo(root), revision.sha, targets)
-    except DvcError as exc:
-        console().print(f"[yellow]warning[/]: base outputs not fetched: {exc}")
-        return
-    done("fetch-base", started, f"{fetched} file(s) of {', '.join(targets)} at {revision.short}")
+    missed = {
+        path: None
+        if cached_file(repo, revision.sha, path) is not None
+        else fetch_output(repo, revision.sha, path)
+        for path in targets
+    }
+    for path, why in missed.items():
+        if why is not None:
+            console().print(f"[yellow]warning[/]: the base's {path} not fetched: {why}")
+    fetched = [path for path, why in missed.items() if why is None]
+    done(
+        "fetch-base",
+        started,
+        f"{', '.join(fetched) or 'nothing'} at {revision.short} in the DVC cache",
+    )
 
 
 def add_commands(app: typer.Typer) -> None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from mlgate.layout import EXTERNAL_DATA, MODEL
 from mlgate.locked_environment import PinChange, changed_pins, read_record
+from mlgate.lockfile import locked_output
 from mlgate.markdown import code_span as _code
 
 if TYPE_CHECKING:
@@ -30,14 +31,9 @@ def recorded_model_md5(lock_text: bytes | str | None) -> str | None:
         body = yaml.safe_load(lock_text) if lock_text is not None else None
     except yaml.YAMLError:
         return None
-    stages = body.get("stages") if isinstance(body, dict) else None
-    for entry in stages.values() if isinstance(stages, dict) else ():
-        outs = entry.get("outs") if isinstance(entry, dict) else None
-        for out in outs if isinstance(outs, list) else ():
-            if isinstance(out, dict) and out.get("path") == MODEL.as_posix():
-                md5 = out.get("md5")
-                return md5 if isinstance(md5, str) and md5 else None
-    return None
+    found = locked_output(body, MODEL.as_posix())
+    md5 = found[1].get("md5") if found is not None else None
+    return md5 if isinstance(md5, str) and md5 else None
 
 
 @dataclass(frozen=True)

@@ -58,14 +58,11 @@ def file_at(repo: Repo, sha: str, path: str) -> bytes | None:
 
 
 def _locked_out(lock: object, path: str) -> dict[str, Any] | None:
-    """The entry of a dvc.lock (parsed) that records output `path`, in any stage."""
-    stages = lock.get("stages") if isinstance(lock, dict) else None
-    for stage in stages.values() if isinstance(stages, dict) else ():
-        outs = stage.get("outs") if isinstance(stage, dict) else None
-        for out in outs if isinstance(outs, list) else ():
-            if isinstance(out, dict) and out.get("path") == path and out.get("md5"):
-                return out
-    return None
+    """The entry of a dvc.lock (parsed) that records output `path` with its md5, in any stage."""
+    from mlgate.lockfile import locked_output
+
+    found = locked_output(lock, path)
+    return found[1] if found is not None and found[1].get("md5") else None
 
 
 def _locked_out_at(repo: Repo, sha: str, path: str) -> dict[str, Any] | None:
@@ -221,20 +218,3 @@ def branch_experiment(root: Path, experiment: str, branch: str) -> None:
 def apply_experiment(root: Path, experiment: str) -> None:
     """`dvc exp apply <experiment>`: the experiment into the workspace, to commit."""
     _dvc(root, "exp", "apply", experiment)
-
-
-def fetch_at(repo: Repo, sha: str, targets: Sequence[str]) -> int:
-    """`dvc fetch --rev <sha> <targets>`: the base's outputs into the local cache (the review
-    compares models and predictions the workspace never checked out). Returns how many files
-    were fetched; with no default remote, a DvcError (DVC itself would only log it)."""
-    from dvc.config import NoRemoteError
-
-    if not repo.config.get("core", {}).get("remote"):
-        raise DvcError("DVC has no default remote to fetch from (`dvc remote add -d`)")
-    with translated_errors(f"fetch {', '.join(targets)} at {sha[:7]}"):
-        try:
-            return int(repo.fetch(targets=list(targets), revs=[sha], workspace=False))
-        except NoRemoteError:
-            raise DvcError(
-                "DVC has no default remote to fetch from (`dvc remote add -d`)"
-            ) from None
