@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import signal
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -124,3 +128,56 @@ def test_fetch_output_brings_a_commits_output_from_the_remote(
     cached = cached_file(repo, sha, path)
     assert cached is not None
     assert cached.read_bytes() == body
+
+
+# A stand-in `dvc exp run --run-all`: it logs a line, then leaves a worker behind (as DVC's queue
+# does) that keeps its stdout/stderr open and writes its pid to a file.
+LINGERING_WORKER = """
+import os, sys, time
+print("ran 2 experiments", flush=True)
+if os.fork() == 0:
+    open(sys.argv[1], "w").write(str(os.getpid()))
+    time.sleep(120)
+    os._exit(0)
+"""
+
+# The caller's side: run_queue in a program whose stderr is a pipe that someone reads to its end
+CALLER = """
+import sys
+from pathlib import Path
+from mlgate.vcs.dvc import run_queue
+run_queue(Path("."), [sys.executable, "-c", sys.argv[1], sys.argv[2]])
+print("sweep done", flush=True)
+"""
+
+
+def test_a_lingering_queue_worker_does_not_hold_the_callers_output_open(tmp_path: Path) -> None:
+    pidfile = tmp_path / "worker.pid"
+    caller = subprocess.Popen(
+        [sys.executable, "-c", CALLER, LINGERING_WORKER, str(pidfile)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        # reading both streams to their end returns once the caller exits, not the worker
+        out, err = caller.communicate(timeout=60)
+        worker = int(pidfile.read_text())
+        assert _alive(worker), "the stand-in worker should outlive the sweep"
+    finally:
+        caller.kill()
+        if pidfile.exists():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pidfile.read_text()), signal.SIGKILL)
+    assert caller.returncode == 0
+    assert out == "sweep done\n"
+    assert "ran 2 experiments" in err  # the queue's log still reaches our stderr
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

@@ -5,11 +5,13 @@ types, and a failed command, become one DvcError line."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from mlgate.errors import DvcError
 
@@ -197,9 +199,27 @@ def remove_queued(root: Path, names: Sequence[str]) -> None:
 
 
 def run_queue(root: Path, command: Sequence[str]) -> None:
-    """`dvc exp run --run-all …`, its log on our stderr (stdout stays the caller's: a table or
-    JSON); failures show in `dvc exp show`."""
-    subprocess.run(list(command), cwd=root, stdout=_STDERR_FD, stderr=_STDERR_FD, check=False)
+    """`dvc exp run --run-all …`, its log relayed to our stderr (stdout stays the caller's: a
+    table or JSON); failures show in `dvc exp show`.
+
+    DVC's queue workers are forked from `dvc exp run` and keep its stdout/stderr open until they
+    shut down, later. Handing them our own stderr would keep whoever reads it (a CI step, a test)
+    waiting after the sweep has ended, so they get a pipe we stop reading when `dvc exp run` exits.
+    """
+    process = subprocess.Popen(
+        list(command), cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    relay = threading.Thread(target=_relay, args=(process.stdout,), daemon=True)
+    relay.start()
+    process.wait()
+    relay.join(timeout=1)  # the tail of the log; a worker's open copy of the pipe is not waited for
+
+
+def _relay(stream: IO[bytes] | None) -> None:
+    if stream is None:
+        return
+    for line in iter(stream.readline, b""):
+        os.write(_STDERR_FD, line)
 
 
 def show_experiments(root: Path) -> list[dict[str, Any]]:
