@@ -74,6 +74,60 @@ def test_fit_jobs_fits_in_parallel_and_saves_the_configured_n_jobs(
     assert dump_model(parallel) == dump_model(serial)  # the same model, byte for byte
 
 
+BOOSTING = {"learning_rate": 0.05, "max_iter": 100, "l2_regularization": 1.0, "random_state": 42}
+
+
+def _synthetic(task: str, rows: int) -> tuple[pd.DataFrame, FeatureSchema]:
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "a": rng.normal(size=rows),
+            "b": rng.normal(size=rows),
+            "c": rng.choice(np.array(["x", "y", "z"], dtype=object), size=rows),
+        }
+    )
+    target = frame["a"] + frame["b"] ** 2 + rng.normal(size=rows)
+    frame["t"] = (target > 1).astype(int) if task == "classification" else target
+    labels = (0, 1) if task == "classification" else ()
+    schema = FeatureSchema(
+        target="t", task=task, labels=labels, numeric=("a", "b"), categorical=("c",)
+    )
+    return frame, schema
+
+
+# 12,000 rows: above HistGradientBoosting's 10,000, where early_stopping "auto" holds out a
+# seeded validation split and may stop before max_iter.
+@pytest.mark.parametrize("task", ["classification", "regression"])
+@pytest.mark.parametrize("rows", [400, 12_000])
+def test_boosting_saves_the_same_bytes_for_any_fit_jobs_and_run(task: str, rows: int) -> None:
+    from mlgate.model.persist import dump_model
+
+    frame, schema = _synthetic(task, rows)
+
+    def saved(fit_jobs: int) -> bytes:
+        config = ModelConfig.model_validate({"params": BOOSTING, "fit_jobs": fit_jobs})
+        model = train_model(frame, schema, config)
+        assert type(model.named_steps["estimator"]).__name__.startswith("HistGradientBoosting")
+        assert model.named_steps["estimator"].do_early_stopping_ == (rows > 10_000)
+        return dump_model(model)
+
+    one_core = saved(1)
+    assert saved(2) == one_core  # fit_jobs is not a dependency of the train stage
+    assert saved(1) == one_core  # nor does a second run differ
+
+
+def test_boosting_fits_on_fit_jobs_openmp_threads(custom_frame: pd.DataFrame) -> None:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
+
+    from mlgate.model.fitting import _fitting_on
+
+    during: list[int] = []
+    with _fitting_on(HistGradientBoostingClassifier(), 1):
+        during.append(_openmp_effective_n_threads())
+    assert during == [1]
+
+
 def test_fit_jobs_restores_n_jobs_when_fitting_fails() -> None:
     from sklearn.ensemble import RandomForestClassifier
 
