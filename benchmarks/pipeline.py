@@ -65,7 +65,7 @@ def review_samples(project: Path, repeats: int) -> list[float]:
     """`mlgate report` + `mlgate gate` on a branch that changes one hyperparameter."""
     params = project / "params.yaml"
     run(project, "git", "checkout", "-q", "-b", "bench-review")
-    params.write_text(params.read_text().replace("max_depth: 8", "max_depth: 3"))
+    params.write_text(params.read_text().replace("max_iter: 100", "max_iter: 30"))
     run(project, "dvc", "repro")
     samples = []
     for _ in range(repeats):

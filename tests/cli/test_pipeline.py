@@ -198,7 +198,7 @@ def test_bad_invalid_hyperparameter(workdir: Path) -> None:
     run_stages("ingest", "validate", "split")
     code, _, err = run("train")
     assert_clean_failure(
-        code, err, "model.params.max_depth: The 'max_depth' parameter of RandomForestClassifier"
+        code, err, "model.params.max_depth: The 'max_depth' parameter of HistGradientBoostingClassifier"
     )
     assert not (workdir / "models").exists()
 
@@ -210,7 +210,7 @@ def test_bad_unknown_hyperparameter(workdir: Path) -> None:
     run_stages("ingest", "validate", "split")
     code, _, err = run("train")
     assert_clean_failure(
-        code, err, "model.params.n_trees: RandomForestClassifier has no parameter 'n_trees'"
+        code, err, "model.params.n_trees: HistGradientBoostingClassifier has no parameter 'n_trees'"
     )
     assert not (workdir / "models").exists()
 

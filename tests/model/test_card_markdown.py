@@ -253,7 +253,7 @@ def regression_card() -> tuple[str, CardFacts]:
                 "test_size": 0.25,
                 "seed": 7,
             },
-            "model": {"params": {"n_estimators": 30, "max_depth": 6, "random_state": 0}},
+            "model": {"params": {"max_iter": 30, "max_depth": 6, "random_state": 0}},
             "card": {"slices": {"min_rows": 10}},
         }
     )
@@ -265,9 +265,9 @@ def test_regression_card_has_every_section_and_the_resolved_estimator(
 ) -> None:
     text, facts = regression_card
     assert facts.schema.task == "regression"
-    assert text.startswith("# Model card: `RandomForestRegressor` on `data/external/prices.csv`\n")
+    assert text.startswith("# Model card: `HistGradientBoostingRegressor` on `data/external/prices.csv`\n")
     assert headings(text) == SECTIONS
-    assert "`sklearn.ensemble.RandomForestRegressor` in a scikit-learn pipeline" in text
+    assert "`sklearn.ensemble.HistGradientBoostingRegressor` in a scikit-learn pipeline" in text
 
 
 def test_regression_card_summarises_the_target_instead_of_label_counts(

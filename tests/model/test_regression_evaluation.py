@@ -27,7 +27,7 @@ SCHEMA = FeatureSchema(
 def fitted() -> tuple[object, object, pd.DataFrame]:
     train, test = split_frame(make_regression_frame(), SCHEMA, test_size=0.25, seed=0)
     config = ModelConfig.model_validate(
-        {"params": {"n_estimators": 30, "random_state": 0, "n_jobs": 1}}
+        {"params": {"max_iter": 30, "random_state": 0}}
     )
     model = train_model(train, SCHEMA, config)
     baseline = fit_baseline(train, SCHEMA, config.baseline_for("regression"), 0)
@@ -36,7 +36,7 @@ def fitted() -> tuple[object, object, pd.DataFrame]:
 
 def test_the_auto_estimator_and_baseline_of_a_regression(fitted: tuple) -> None:
     model, baseline, _ = fitted
-    assert type(model.steps[-1][1]).__name__ == "RandomForestRegressor"
+    assert type(model.steps[-1][1]).__name__ == "HistGradientBoostingRegressor"
     assert type(baseline).__name__ == "DummyRegressor"
     assert baseline.strategy == "mean"
 

@@ -290,8 +290,8 @@ REGRESSION = FeatureSchema(
 def regression() -> tuple[Any, pd.DataFrame, pd.DataFrame]:
     train, test = split_frame(make_regression_frame(), REGRESSION, test_size=0.25, seed=0)
     config = ModelConfig.model_validate(
-        {"params": {"n_estimators": 30, "max_depth": 6, "random_state": 0}}
-    )  # estimator auto: a forest regressor
+        {"params": {"max_iter": 30, "max_depth": 6, "random_state": 0}}
+    )  # estimator auto: a histogram gradient boosting regressor
     return train_model(train, REGRESSION, config), train, test
 
 

@@ -27,7 +27,7 @@ def test_stages_follow_the_promotion_merges(project: Project) -> None:
     promote(project, "staging", "production")
     assert stages(project) == {"staging": "v0.1.0", "production": "v0.1.0"}
 
-    project.set_max_depth(12)
+    project.set_max_iter(200)
     project.commit("Deeper trees")
     mlgate("registry", "register")
     next_second()
@@ -75,7 +75,7 @@ def test_an_unknown_stage_is_one_line_and_tags_nothing(project: Project) -> None
 
 def test_an_unregistered_model_is_one_line_and_tags_nothing(project: Project) -> None:
     mlgate("registry", "register")
-    project.set_max_depth(2)
+    project.set_max_iter(20)
     project.commit("not registered yet")
     result = mlgate("registry", "assign", "--stage", "staging")
     assert result.exit_code == 1
@@ -89,7 +89,7 @@ def test_version_prints_the_registered_version_of_a_refs_model(project: Project)
     project.commit("docs")  # same model, later commit
     result = mlgate("registry", "version")
     assert (result.exit_code, result.stdout) == (0, "v0.1.0\n")
-    project.set_max_depth(5)
+    project.set_max_iter(50)
     project.commit("deeper")
     result = mlgate("registry", "version")
     assert result.exit_code == 1
@@ -101,10 +101,10 @@ def test_version_prints_the_registered_version_of_a_refs_model(project: Project)
 def test_a_model_registered_twice_is_its_newest_version(project: Project) -> None:
     mlgate("registry", "register")
     first = project.lock["stages"]["train"]["outs"][0]["md5"]
-    project.set_max_depth(12)
+    project.set_max_iter(200)
     project.commit("deeper")
     mlgate("registry", "register")
-    project.set_max_depth(8)
+    project.set_max_iter(100)
     project.set_hash("models/model.skops", first)  # back to the first model, byte for byte
     project.commit("revert to 8")
     mlgate("registry", "register")

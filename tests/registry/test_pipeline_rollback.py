@@ -32,9 +32,9 @@ def test_a_rollback_branch_restores_the_model_and_dvc_has_nothing_to_do(
         assert hashlib.md5(got.read_bytes()).hexdigest() == first
 
     params = project / "params.yaml"
-    params.write_text(params.read_text().replace("max_depth: 8", "max_depth: 3", 1))
+    params.write_text(params.read_text().replace("max_iter: 100", "max_iter: 30", 1))
     sh(project, "dvc", "repro")
-    sh(project, "git", "commit", "-qam", "Shallower trees")
+    sh(project, "git", "commit", "-qam", "Fewer boosting rounds")
     assert "model@v0.2.0" in sh(project, "mlgate", "registry", "register")
     sh(project, "git", "checkout", "-q", "production")
     sh(project, "git", "merge", "-q", "--no-ff", "-m", "Promote", "main")

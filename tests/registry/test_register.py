@@ -43,14 +43,14 @@ def test_registering_the_same_commit_twice_is_a_no_op(project: Project) -> None:
 
 def test_a_params_change_is_a_minor_bump(project: Project) -> None:
     mlgate("registry", "register")
-    project.set_max_depth(12)
+    project.set_max_iter(200)
     project.commit("Deeper trees")
     result = mlgate("registry", "register")
     assert result.exit_code == 0, result.output
     assert project.tags() == ["model@v0.1.0", "model@v0.2.0"]
     message = tag_message(project, "model@v0.2.0")
     assert f"{MODEL} md5 {project.model}" in message
-    assert "Bump: minor since v0.1.0: params: model.params.max_depth 8 → 12" in message
+    assert "Bump: minor since v0.1.0: params: model.params.max_iter 100 → 200" in message
 
 
 def test_a_data_change_is_a_minor_bump(project: Project) -> None:
@@ -80,7 +80,7 @@ def test_bumps_follow_the_latest_version(project: Project) -> None:
     project.change_code()
     project.commit("code")
     mlgate("registry", "register")
-    project.set_max_depth(4)
+    project.set_max_iter(40)
     project.commit("params")
     mlgate("registry", "register")
     project.change_code()
@@ -106,7 +106,7 @@ def test_evaluation_only_changes_do_not_register(project: Project) -> None:
 
 def test_register_at_another_ref(project: Project) -> None:
     first = project.sha()
-    project.set_max_depth(3)
+    project.set_max_iter(30)
     project.commit("shallower")
     result = mlgate("registry", "register", "--ref", first)
     assert result.exit_code == 0, result.output

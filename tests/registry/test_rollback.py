@@ -25,11 +25,11 @@ def promote(project: Project, source: str, stage: str) -> None:
 
 @pytest.fixture
 def released(project: Project) -> Project:
-    """v0.1.0 then v0.2.0 (max_depth 8 → 12) went through staging to production."""
+    """v0.1.0 then v0.2.0 (max_iter 100 → 200) went through staging to production."""
     mlgate("registry", "register")
     promote(project, "main", "staging")
     promote(project, "staging", "production")
-    project.set_max_depth(12)
+    project.set_max_iter(200)
     project.commit("Deeper trees")
     mlgate("registry", "register")
     next_second()
@@ -66,7 +66,7 @@ def test_rollback_restores_the_previous_versions_entries_and_params(released: Pr
         assert restored[stage] == now[stage], stage
     params_now = show(project, "production", "params.yaml")
     assert show(project, BRANCH, "params.yaml") == params_now.replace(
-        "max_depth: 12", "max_depth: 8", 1
+        "max_iter: 200", "max_iter: 100", 1
     )  # one line: comments, gates and the rest as on production
     for path in ("reports/metrics.json", "reports/plots/roc.json"):
         assert show(project, BRANCH, path) == show(project, "model@v0.1.0", path)
@@ -81,7 +81,7 @@ def test_rollback_restores_the_previous_versions_entries_and_params(released: Pr
     message = project.git("log", "-1", "--format=%B", BRANCH)
     assert message.startswith("Roll production back to model v0.1.0")
     assert f"Restored from commit `{project.sha('model@v0.1.0^{commit}')}`" in message
-    assert "`model.params.max_depth`: `12` → `8`" in message
+    assert "`model.params.max_iter`: `200` → `100`" in message
     assert "entries of stage(s) `train`, `evaluate`, `drift`" in message
     # Nothing else moved: the workspace, the current branch, the tags.
     assert project.git("rev-parse", "--abbrev-ref", "HEAD") == "main"
@@ -200,7 +200,7 @@ def test_push_opens_the_pull_request_into_the_stage(
     assert create[create.index("--title") + 1] == "Roll production back to model v0.1.0"
     body = create[create.index("--body") + 1]
     assert f"Restored from commit `{released.sha('model@v0.1.0^{commit}')}`" in body
-    assert "`model.params.max_depth`: `12` → `8`" in body
+    assert "`model.params.max_iter`: `200` → `100`" in body
     assert "`reports/metrics.json`" in body
 
 
@@ -213,7 +213,7 @@ def test_a_stage_added_since_the_version_cannot_be_rolled_back_by_lock(project: 
         "deps": [dict(model)],
         "outs": [{"path": "reports/explain.md", "hash": "md5", "md5": "c" * 32, "size": 1}],
     }
-    project.set_max_depth(12)
+    project.set_max_iter(200)
     project.commit("A new stage reading the model, and deeper trees")
     mlgate("registry", "register")
     next_second()

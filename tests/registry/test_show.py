@@ -13,7 +13,7 @@ def test_show_json_lists_versions_stages_hashes_metrics_and_commits(project: Pro
     first, first_sha = project.model, project.sha()
     project.merge("main", "staging")
     mlgate("registry", "assign", "--stage", "staging", "--ref", "staging")
-    project.set_max_depth(12)
+    project.set_max_iter(200)
     project.metrics["model"]["accuracy"] = 0.9737
     project.commit("deeper")
     mlgate("registry", "register")
@@ -68,7 +68,7 @@ def test_show_on_an_empty_registry_says_how_to_register(project: Project) -> Non
 def test_a_stage_back_on_an_older_version_shows_it_there(project: Project) -> None:
     mlgate("registry", "register")
     mlgate("registry", "assign", "--stage", "production")
-    project.set_max_depth(12)
+    project.set_max_iter(200)
     project.commit("deeper")
     mlgate("registry", "register")
     next_second()

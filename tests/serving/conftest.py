@@ -83,7 +83,7 @@ def _price_frame(rows: int, seed: int) -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def regressor_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """What `mlgate bento` stores for a forest regressor (model.estimator: auto) on price data."""
+    """What `mlgate bento` stores for a gradient boosting regressor (model.estimator: auto) on price data."""
     from mlgate.config import ServingConfig, parse_params
     from mlgate.data.conform import conform_frame
     from mlgate.data.schema import validate_frame

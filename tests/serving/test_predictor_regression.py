@@ -77,7 +77,7 @@ def test_metadata_states_the_task_and_no_classes(predictor: Predictor) -> None:
     info = predictor.metadata()
     assert info["task"] == "regression"
     assert info["classes"] == []
-    assert info["estimator"] == "sklearn.ensemble.RandomForestRegressor"
+    assert info["estimator"] == "sklearn.ensemble.HistGradientBoostingRegressor"
 
 
 def test_the_log_holds_the_number_and_no_probabilities(

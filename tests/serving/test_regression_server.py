@@ -103,7 +103,7 @@ def test_predict_proba_is_a_404_in_one_line_naming_predict(
 def test_metadata_states_the_task(regressor_server: tuple[str, Path]) -> None:
     info = json.loads(post(f"{regressor_server[0]}/metadata", {})[1])
     assert (info["task"], info["classes"]) == ("regression", [])
-    assert info["estimator"] == "sklearn.ensemble.RandomForestRegressor"
+    assert info["estimator"] == "sklearn.ensemble.HistGradientBoostingRegressor"
 
 
 def test_the_log_holds_each_served_number(

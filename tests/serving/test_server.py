@@ -238,7 +238,7 @@ def test_bento_refuses_a_stale_pipeline(
     project, env = packaged
     params = project / "params.yaml"
     original = params.read_text()
-    params.write_text(original.replace("max_depth: 8", "max_depth: 7"))
+    params.write_text(original.replace("max_iter: 100", "max_iter: 90"))
     try:
         done = subprocess.run(
             ["mlgate", "bento"], cwd=project, env=env, capture_output=True, text=True

@@ -82,7 +82,7 @@ def test_card_stage_on_a_regression_scores_slices_by_rmse(workdir: Path) -> None
         if item["ranked"] and item["scores"]["rmse"] is not None
     )
     text = CARD.read_text()
-    assert "`RandomForestRegressor`" in text
+    assert "`HistGradientBoostingRegressor`" in text
     assert "| RMSE |" in text
     assert "target distribution" in text
     assert "label balance" not in text

@@ -20,8 +20,8 @@ BASE_PARAMS: dict[str, Any] = {
         "validation": {"min_rows": 50, "max_null_fraction": 0.3},
     },
     "model": {
-        "estimator": "sklearn.ensemble.RandomForestClassifier",
-        "params": {"n_estimators": 30, "max_depth": 5, "random_state": 0, "n_jobs": 1},
+        "estimator": "sklearn.ensemble.HistGradientBoostingClassifier",
+        "params": {"max_iter": 30, "max_depth": 5, "random_state": 0},
         "importance_repeats": 2,
     },
 }

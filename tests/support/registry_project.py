@@ -101,16 +101,16 @@ class Project:
         self.roc["roc"][0]["tpr"] = self._counter / 100
         return md5
 
-    def set_max_depth(self, depth: int) -> None:
-        """Edit model.params.max_depth in params.yaml and in every stage's recorded params."""
+    def set_max_iter(self, rounds: int) -> None:
+        """Edit model.params.max_iter in params.yaml and in every stage's recorded params."""
         recorded = self.lock["stages"]["train"]["params"]["params.yaml"]["model.params"]
         self.params = self.params.replace(
-            f"max_depth: {recorded['max_depth']}", f"max_depth: {depth}", 1
+            f"max_iter: {recorded['max_iter']}", f"max_iter: {rounds}", 1
         )
         for stage in self.lock["stages"].values():
             readings = stage.get("params", {}).get("params.yaml", {})
             if "model.params" in readings:  # train, and the card stage that reports them
-                readings["model.params"]["max_depth"] = depth
+                readings["model.params"]["max_iter"] = rounds
         self.retrain()
 
     def change_data(self) -> None:

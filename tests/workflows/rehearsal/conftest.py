@@ -28,8 +28,8 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Rehearsal:
     sh(origin, "git", "branch", "production")
     sh(origin, "git", "checkout", "-q", "-b", "pr")
     params = origin / "params.yaml"
-    params.write_text(params.read_text().replace("n_estimators: 100", "n_estimators: 60", 1))
-    sh(origin, "git", "commit", "-qam", "Fewer trees")
+    params.write_text(params.read_text().replace("max_iter: 100", "max_iter: 60", 1))
+    sh(origin, "git", "commit", "-qam", "Fewer boosting rounds")
     # A PR that leaves the model alone (dvc.lock fresh): its review reproduces nothing new.
     sh(origin, "git", "checkout", "-q", "-b", "docs", "main")
     (origin / "docs" / "changes.md").write_text("A documentation change.\n")

@@ -152,16 +152,16 @@ def test_the_runner_cannot_register_without_its_token(rehearsal: Rehearsal) -> N
 
 def one_point_sweep(rehearsal: Rehearsal) -> str:
     """main (its dvc.lock fresh: reproducing restores, trains nothing new) with a sweep grid of
-    one combination, 60 trees: the workflow's path (queue, run, rank, apply, PR) costs one
-    pipeline run, not a stale branch's plus four. The ranking is tested in tests/e2e/test_sweep.py.
+    one combination, 60 boosting rounds: the workflow's path (queue, run, rank, apply, PR) costs
+    one pipeline run, not a stale branch's plus four. The ranking is tested in tests/e2e/test_sweep.py.
     """
     branch = "sweep"
     sh(rehearsal.origin, "git", "checkout", "-q", "-B", branch, "main")  # (again) from main
     params = rehearsal.origin / "params.yaml"
     text = params.read_text()
-    grid = "    model.params.max_depth: [4, 8]\n    model.params.n_estimators: [50, 100]\n"
+    grid = "    model.params.learning_rate: [0.05, 0.1]\n    model.params.max_leaf_nodes: [15, 31]\n"
     assert grid in text, "params.yaml's sweep grid changed: update this rehearsal"
-    params.write_text(text.replace(grid, "    model.params.n_estimators: [60]\n"))
+    params.write_text(text.replace(grid, "    model.params.max_iter: [60]\n"))
     sh(rehearsal.origin, "git", "commit", "-qam", "A sweep of one combination")
     return branch
 

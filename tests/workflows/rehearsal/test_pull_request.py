@@ -51,7 +51,7 @@ def test_pull_request_posts_one_sticky_review_comment(rehearsal: Rehearsal) -> N
     assert comment["tokens"]["REPO_TOKEN"] is True
     body = comment["body"]
     assert "| metric |" in body  # the metrics table
-    assert "n_estimators" in body  # the changed param
+    assert "max_iter" in body  # the changed param
     assert "```mermaid" in body
     assert comment["local_links"] == []  # no local image for a comment to link
 
