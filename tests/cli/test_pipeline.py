@@ -198,7 +198,9 @@ def test_bad_invalid_hyperparameter(workdir: Path) -> None:
     run_stages("ingest", "validate", "split")
     code, _, err = run("train")
     assert_clean_failure(
-        code, err, "model.params.max_depth: The 'max_depth' parameter of HistGradientBoostingClassifier"
+        code,
+        err,
+        "model.params.max_depth: The 'max_depth' parameter of HistGradientBoostingClassifier",
     )
     assert not (workdir / "models").exists()
 

@@ -50,12 +50,12 @@ def test_forced_rerun_gives_byte_identical_metrics(fork: Path) -> None:
 
 def test_editing_a_model_param_reruns_only_the_model_stages(fork: Path) -> None:
     params = yaml.safe_load((fork / "params.yaml").read_text())
-    params["model"]["params"]["n_estimators"] = 50
+    params["model"]["params"]["max_iter"] = 50
     (fork / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     output = sh(fork, "dvc", "repro")
     # drift reads the model too (classification quality in its report); the card describes it
     assert sorted(stages_run(output)) == ["card", "drift", "evaluate", "train"]
-    assert "model.params.n_estimators" in sh(fork, "dvc", "params", "diff")
+    assert "model.params.max_iter" in sh(fork, "dvc", "params", "diff")
     assert "model.log_loss" in sh(fork, "dvc", "metrics", "diff")  # only changed metrics listed
 
 

@@ -75,7 +75,7 @@ def test_the_default_gates_pass_an_unchanged_regressor(branch: Path) -> None:
 def test_a_degraded_regressor_fails_the_default_gate_and_the_review_shows_why(
     branch: Path,
 ) -> None:
-    set_model_params(branch, n_estimators=2, max_depth=1)
+    set_model_params(branch, max_iter=2, max_depth=1)
     assert sorted(stages_run(sh(branch, "dvc", "repro"))) == ["card", "drift", "evaluate", "train"]
     gate = attempt(branch, "mlgate", "gate", "--base", "main")
     assert gate.returncode == 1, gate.stdout + gate.stderr
@@ -86,7 +86,7 @@ def test_a_degraded_regressor_fails_the_default_gate_and_the_review_shows_why(
     sh(branch, "mlgate", "report", "--base", "main")
     text = (branch / "reports" / "review.md").read_text()
     assert text.splitlines()[2].startswith("❌ **Quality gate failed**")
-    # a regressor's serving cost too: two trees of depth 1 against the base's forest
+    # a regressor's serving cost too: two depth-1 trees against the base's hundred
     size = row(table_with(text, "PR / base"), "cost", "model file size")
     assert float(size["PR / base"].removesuffix("×")) < 1
     rmse = row(table_with(text, "Δ"), "metric", "RMSE")

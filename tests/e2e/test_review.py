@@ -71,7 +71,7 @@ def test_a_degraded_hyperparameter_change_shows_its_deltas_and_fails_the_gate(
 ) -> None:
     """One PR, one `dvc repro`: the params and metric deltas as the review shows them, and the
     gate and the review agreeing on what failed."""
-    set_params(branch, n_estimators=1, max_depth=1)
+    set_params(branch, max_iter=1, max_depth=1)
     assert sorted(stages_run(sh(branch, "dvc", "repro"))) == ["card", "drift", "evaluate", "train"]
     gate = attempt(branch, "mlgate", "gate", "--base", "main")
     assert gate.returncode == 1, gate.stdout + gate.stderr
@@ -90,7 +90,7 @@ def test_a_degraded_hyperparameter_change_shows_its_deltas_and_fails_the_gate(
         assert part(summary) == part(text)
     assert table_with(text, "param") == [
         {"param": "`model.params.max_depth`", "base": "`5`", "PR": "`1`"},
-        {"param": "`model.params.n_estimators`", "base": "`30`", "PR": "`1`"},
+        {"param": "`model.params.max_iter`", "base": "`30`", "PR": "`1`"},
     ]
     metrics = table_with(text, "Δ")
     before = json.loads(sh(branch, "git", "show", "main:reports/metrics.json"))["model"]
@@ -222,7 +222,7 @@ def test_first_pull_request_against_a_base_without_metrics(branch: Path) -> None
 
 
 def test_pull_request_cannot_loosen_the_gate_that_judges_it(branch: Path) -> None:
-    set_params(branch, n_estimators=1, max_depth=1)
+    set_params(branch, max_iter=1, max_depth=1)
     params = yaml.safe_load((branch / "params.yaml").read_text())
     params["gates"] = {}
     (branch / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))

@@ -135,11 +135,11 @@ def test_ci_reproduce_from_s3_trains_nothing_and_restores_every_output(
     assert sh(clone, "git", "status", "--porcelain") == ""
 
 
-def more_trees(folder: Path) -> None:
-    """Edit params.yaml as a pull request would: ten more trees in the forest."""
+def more_rounds(folder: Path) -> None:
+    """Edit params.yaml as a pull request would: ten more boosting rounds."""
     path = folder / "params.yaml"
     params = yaml.safe_load(path.read_text())
-    params["model"]["params"]["n_estimators"] += 10
+    params["model"]["params"]["max_iter"] += 10
     path.write_text(yaml.safe_dump(params, sort_keys=False))
 
 
@@ -151,11 +151,11 @@ def test_ci_reproduce_takes_a_model_trained_elsewhere_from_the_run_cache(
     outputs are committed rather than cached, evaluate and drift, still run.)"""
     elsewhere = tmp_path / "elsewhere"
     shutil.copytree(pushed, elsewhere, symlinks=True)
-    more_trees(elsewhere)
+    more_rounds(elsewhere)
     assert "train" in stages_run(sh(elsewhere, "dvc", "repro", timeout=DVC_TIMEOUT_S))
     sh(elsewhere, "dvc", "push", "--run-cache", env=s3.credentials(), timeout=DVC_TIMEOUT_S)
 
-    more_trees(clone)
+    more_rounds(clone)
     use_remote(clone, f"s3://{s3.bucket}/mlgate", s3.endpoint)
     output = sh(clone, *CI_REPRODUCE, env=s3.credentials(), timeout=MAKE_TIMEOUT_S)
     assert FALLBACK_WARNING not in output

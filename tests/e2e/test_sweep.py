@@ -17,7 +17,7 @@ from tests.support.shell import attempt, sh, stages_run
 pytestmark = pytest.mark.slow
 
 # Two keys, two combinations: the product and the ranking at the cost of two pipeline runs.
-GRID = {"model.params.max_depth": [2, 6], "model.params.n_estimators": [40]}
+GRID = {"model.params.max_leaf_nodes": [3, 15], "model.params.max_iter": [40]}
 COMBINATIONS = 2
 TIMEOUT = 900
 
@@ -164,28 +164,31 @@ def test_identical_second_sweep_comes_from_the_run_cache_and_applies_the_best(fo
 
 
 def test_a_failed_experiment_is_reported_and_no_branch_is_made(fork: Path) -> None:
-    # min_samples_leaf=0 passes the params schema (model.params is free-form) and fails in
+    # l2_regularization=-1 passes the params schema (model.params is free-form) and fails in
     # train; the other experiment has HEAD's values, so the run-cache answers it (no training)
-    grid = {"model.params.max_depth": [8], "model.params.min_samples_leaf": [2, 0]}
+    grid = {"model.params.max_leaf_nodes": [31], "model.params.l2_regularization": [1.0, -1.0]}
     set_sweep(fork, {"grid": grid, "metric": "roc_auc"}, "a sweep with a bad value")
     code, body, log = sweep(fork, "--branch", "not-made")
     assert code == 1
     assert [r["params"] for r in body["ranked"]] == [
-        {"model.params.max_depth": 8, "model.params.min_samples_leaf": 2}
+        {"model.params.max_leaf_nodes": 31, "model.params.l2_regularization": 1.0}
     ]
     [failed] = body["failed"]
-    assert failed["params"] == {"model.params.max_depth": 8, "model.params.min_samples_leaf": 0}
+    assert failed["params"] == {
+        "model.params.max_leaf_nodes": 31,
+        "model.params.l2_regularization": -1.0,
+    }
     assert failed["state"] == "failed"
     assert failed["problem"] == f"failed: see `dvc queue logs {failed['name']}`"
     assert "no branch created: 1 experiment(s) failed" in log
     assert body["branch"] is None
     assert attempt(fork, "git", "rev-parse", "--verify", "--quiet", "not-made").returncode != 0
-    assert "min_samples_leaf" in sh(fork, "dvc", "queue", "logs", failed["name"])
+    assert "l2_regularization" in sh(fork, "dvc", "queue", "logs", failed["name"])
     assert sh(fork, "git", "status", "--porcelain", "--untracked-files=all") == ""
 
 
 def test_no_branch_when_the_best_is_what_head_already_has(fork: Path) -> None:
-    set_sweep(fork, {"grid": {"model.params.max_depth": [8]}}, "HEAD's own value only")
+    set_sweep(fork, {"grid": {"model.params.max_leaf_nodes": [31]}}, "HEAD's own value only")
     code, body, log = sweep(fork, "--branch", "nothing-new")
     assert code == 0, log
     assert body["branch"] is None

@@ -265,7 +265,9 @@ def test_regression_card_has_every_section_and_the_resolved_estimator(
 ) -> None:
     text, facts = regression_card
     assert facts.schema.task == "regression"
-    assert text.startswith("# Model card: `HistGradientBoostingRegressor` on `data/external/prices.csv`\n")
+    assert text.startswith(
+        "# Model card: `HistGradientBoostingRegressor` on `data/external/prices.csv`\n"
+    )
     assert headings(text) == SECTIONS
     assert "`sklearn.ensemble.HistGradientBoostingRegressor` in a scikit-learn pipeline" in text
 

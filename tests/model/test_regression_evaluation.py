@@ -26,9 +26,7 @@ SCHEMA = FeatureSchema(
 @pytest.fixture(scope="module")
 def fitted() -> tuple[object, object, pd.DataFrame]:
     train, test = split_frame(make_regression_frame(), SCHEMA, test_size=0.25, seed=0)
-    config = ModelConfig.model_validate(
-        {"params": {"max_iter": 30, "random_state": 0}}
-    )
+    config = ModelConfig.model_validate({"params": {"max_iter": 30, "random_state": 0}})
     model = train_model(train, SCHEMA, config)
     baseline = fit_baseline(train, SCHEMA, config.baseline_for("regression"), 0)
     return model, baseline, test

@@ -159,7 +159,9 @@ def one_point_sweep(rehearsal: Rehearsal) -> str:
     sh(rehearsal.origin, "git", "checkout", "-q", "-B", branch, "main")  # (again) from main
     params = rehearsal.origin / "params.yaml"
     text = params.read_text()
-    grid = "    model.params.learning_rate: [0.05, 0.1]\n    model.params.max_leaf_nodes: [15, 31]\n"
+    grid = (
+        "    model.params.learning_rate: [0.05, 0.1]\n    model.params.max_leaf_nodes: [15, 31]\n"
+    )
     assert grid in text, "params.yaml's sweep grid changed: update this rehearsal"
     params.write_text(text.replace(grid, "    model.params.max_iter: [60]\n"))
     sh(rehearsal.origin, "git", "commit", "-qam", "A sweep of one combination")
