@@ -28,7 +28,7 @@ def test_plan_queues_one_experiment_per_combination() -> None:
     assert [e.name for e in plan.experiments] == [f"sweep-test-{i}" for i in range(1, 5)]
     assert plan.experiments[1].queue_command() == [
         "dvc", "exp", "run", "--queue", "--name", "sweep-test-2",
-        "-S", "model.params.max_depth=4", "-S", "model.params.n_estimators=100",
+        "-S", "model.params.max_leaf_nodes=15", "-S", "model.params.max_iter=100",
     ]  # fmt: skip
     assert plan.run_command() == ["dvc", "exp", "run", "--run-all", "--jobs", "3"]
     assert (plan.metric, plan.direction) == ("log_loss", "lower")

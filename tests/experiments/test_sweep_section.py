@@ -23,10 +23,10 @@ def test_combinations_vary_the_first_key_slowest() -> None:
     sweep = parse_params(with_sweep()).sweep
     assert sweep is not None
     assert sweep.combinations() == [
-        {"model.params.max_depth": 4, "model.params.n_estimators": 50},
-        {"model.params.max_depth": 4, "model.params.n_estimators": 100},
-        {"model.params.max_depth": 8, "model.params.n_estimators": 50},
-        {"model.params.max_depth": 8, "model.params.n_estimators": 100},
+        {"model.params.max_leaf_nodes": 15, "model.params.max_iter": 50},
+        {"model.params.max_leaf_nodes": 15, "model.params.max_iter": 100},
+        {"model.params.max_leaf_nodes": 31, "model.params.max_iter": 50},
+        {"model.params.max_leaf_nodes": 31, "model.params.max_iter": 100},
     ]
     assert (sweep.jobs, sweep.metric) == (1, "auto")
 

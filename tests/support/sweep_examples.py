@@ -13,7 +13,7 @@ from tests.support.paths import REPO_ROOT
 PARAMS: dict[str, Any] = yaml.safe_load((REPO_ROOT / "params.yaml").read_text())
 PIPELINE: dict[str, Any] = yaml.safe_load((REPO_ROOT / "dvc.yaml").read_text())
 METRICS = "reports/metrics.json"
-GRID = {"model.params.max_depth": [4, 8], "model.params.n_estimators": [50, 100]}
+GRID = {"model.params.max_leaf_nodes": [15, 31], "model.params.max_iter": [50, 100]}
 
 
 def with_sweep(**sweep: Any) -> dict[str, Any]:
