@@ -39,6 +39,7 @@ def _params(trees: int) -> dict[str, Any]:
         n_estimators=trees, max_depth=6, min_samples_leaf=2, random_state=42, n_jobs=1
     )
     model["fit_jobs"] = 1
+    params.pop("sweep")  # its grid varies the boosting params the forest has not
     params["review"]["serving_cost"].update(rounds=5, single_calls=3, batch_rows=500)
     return params
 
