@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pipeline import ENV, copy_project, run, summary
 
-GRID = {"model.params.learning_rate": [0.05, 0.1], "model.params.max_leaf_nodes": [15, 31]}
+GRID = {"model.params.max_leaf_nodes": [15, 31], "model.params.min_samples_leaf": [10, 20]}
 
 
 def set_sweep(project: Path, jobs: int) -> None:

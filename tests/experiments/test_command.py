@@ -120,9 +120,9 @@ def test_dry_run_prints_every_command_and_queues_nothing(project: Path) -> None:
     assert [q[:5] for q in queued] == [["dvc", "exp", "run", "--queue", "--name"]] * 4
     assert len({q[5] for q in queued}) == 4
     assert [q[6:] for q in queued] == [
-        ["-S", f"model.params.learning_rate={rate}", "-S", f"model.params.max_leaf_nodes={n}"]
-        for rate in (0.05, 0.1)
+        ["-S", f"model.params.max_leaf_nodes={n}", "-S", f"model.params.min_samples_leaf={m}"]
         for n in (15, 31)
+        for m in (10, 20)
     ]
     assert lines[5] == "dvc exp run --run-all --jobs 2"
     assert nothing_queued(project)

@@ -160,7 +160,8 @@ def one_point_sweep(rehearsal: Rehearsal) -> str:
     params = rehearsal.origin / "params.yaml"
     text = params.read_text()
     grid = (
-        "    model.params.learning_rate: [0.05, 0.1]\n    model.params.max_leaf_nodes: [15, 31]\n"
+        "    model.params.max_leaf_nodes: [15, 31]   # keys the forest takes too\n"
+        "    model.params.min_samples_leaf: [10, 20]\n"
     )
     assert grid in text, "params.yaml's sweep grid changed: update this rehearsal"
     params.write_text(text.replace(grid, "    model.params.max_iter: [60]\n"))
