@@ -21,7 +21,15 @@ BASE_PARAMS: dict[str, Any] = {
     },
     "model": {
         "estimator": "sklearn.ensemble.HistGradientBoostingClassifier",
-        "params": {"max_iter": 30, "max_depth": 5, "random_state": 0},
+        # max_leaf_nodes and min_samples_leaf (boosting's defaults): params.yaml's sweep grid
+        # varies them, so a project that merges these params into it keeps them
+        "params": {
+            "max_iter": 30,
+            "max_depth": 5,
+            "max_leaf_nodes": 31,
+            "min_samples_leaf": 20,
+            "random_state": 0,
+        },
         "importance_repeats": 2,
     },
 }
