@@ -162,6 +162,7 @@ class Predictor:
 
     packaged: Packaged
     model: Pipeline
+    openmp_threads: int = OPENMP_THREADS
     numeric: NumericInput | None = field(init=False)
     classes: list[str] = field(init=False)
     threads: ThreadpoolController = field(init=False, repr=False)
@@ -194,7 +195,7 @@ class Predictor:
         self, records: Sequence[Mapping[str, Any]], method: str
     ) -> NDArray[np.float64]:
         """The model's `method` (predict_proba or predict) on checked records."""
-        with self.threads.limit(limits=OPENMP_THREADS, user_api="openmp"):
+        with self.threads.limit(limits=self.openmp_threads, user_api="openmp"):
             if self.numeric is not None:
                 answer = getattr(self.numeric.estimator, method)(self.numeric.matrix(records))
             else:
