@@ -77,3 +77,39 @@ def test_everything_else_reaches_the_model(
     schema: FeatureSchema | None, path: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert post(refusing(schema, monkeypatch), path, RECORDS) == (200, "reached the model")
+
+
+class _Stored:
+    """What bentoml.models.get answers, as far as packaged_batching reads it."""
+
+    def __init__(self, metadata: dict[str, object]) -> None:
+        self.info = type("Info", (), {"metadata": metadata})()
+
+
+def test_batching_is_read_from_the_packaged_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    stored = _Stored({"batching": {"max_batch_size": 32, "max_latency_ms": 250}})
+    monkeypatch.setattr(service.bentoml.models, "get", lambda tag: stored)
+    batching = service.packaged_batching()
+    assert (batching.max_batch_size, batching.max_latency_ms) == (32, 250)
+
+
+def test_batching_defaults_without_a_packaged_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing(tag: str) -> object:
+        raise service.bentoml.exceptions.NotFound(tag)
+
+    defaults = service.BatchingConfig()
+    monkeypatch.setattr(service.bentoml.models, "get", lambda tag: _Stored({}))
+    assert service.packaged_batching() == defaults  # packaged before the setting existed
+    monkeypatch.setattr(service.bentoml.models, "get", missing)
+    assert service.packaged_batching() == defaults
+
+
+def test_the_batched_apis_use_the_packaged_batching_and_answer_json() -> None:
+    for name in ("predict", "predict_proba"):
+        api = service.MlgateModel.apis[name]
+        assert api.batchable
+        assert (api.max_batch_size, api.max_latency_ms) == (
+            service.BATCHING.max_batch_size,
+            service.BATCHING.max_latency_ms,
+        )
+        assert api.output_spec.media_type == "application/json"
