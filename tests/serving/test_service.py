@@ -9,8 +9,9 @@ import json
 import pytest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mlgate.config import BatchingConfig
 from mlgate.data.feature_schema import FeatureSchema
-from mlgate.serving import service
+from mlgate.serving import batching, service
 from mlgate.serving.contract import RequestContract
 
 REGRESSION = FeatureSchema(target="y", task="regression", labels=(), numeric=("x",), categorical=())
@@ -89,19 +90,19 @@ class _Stored:
 def test_batching_is_read_from_the_packaged_model(monkeypatch: pytest.MonkeyPatch) -> None:
     stored = _Stored({"batching": {"max_batch_size": 32, "max_latency_ms": 250}})
     monkeypatch.setattr(service.bentoml.models, "get", lambda tag: stored)
-    batching = service.packaged_batching()
-    assert (batching.max_batch_size, batching.max_latency_ms) == (32, 250)
+    packaged = batching.packaged_batching()
+    assert (packaged.max_batch_size, packaged.max_latency_ms) == (32, 250)
 
 
 def test_batching_defaults_without_a_packaged_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     def missing(tag: str) -> object:
         raise service.bentoml.exceptions.NotFound(tag)
 
-    defaults = service.BatchingConfig()
+    defaults = BatchingConfig()
     monkeypatch.setattr(service.bentoml.models, "get", lambda tag: _Stored({}))
-    assert service.packaged_batching() == defaults  # packaged before the setting existed
+    assert batching.packaged_batching() == defaults  # packaged before the setting existed
     monkeypatch.setattr(service.bentoml.models, "get", missing)
-    assert service.packaged_batching() == defaults
+    assert batching.packaged_batching() == defaults
 
 
 def test_the_batched_apis_use_the_packaged_batching_and_answer_json() -> None:

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mlgate.config import BatchingConfig
+from mlgate.serving.batching import packaged_batching
 from mlgate.serving.contract import (
     DEFAULT_MAX_BODY_BYTES,
     MAX_NAMES_LISTED,
@@ -204,21 +204,6 @@ def _count_in_prometheus(log: PredictionLog) -> None:
 # Answers declared as JSON: BentoML otherwise derives the response's media type from the
 # output's JSON schema, generated anew for every response (~14% of a worker's CPU at c=64).
 JSON = ContentType("application/json")
-
-
-def packaged_batching() -> BatchingConfig:
-    """serving.batching as `mlgate bento` packaged it with the model.
-
-    BentoML fixes a batchable API's limits when the class is declared, before `__init__` loads
-    the model, so they are read here from the model store's entry (a quick read of its YAML).
-    With no model stored (a test importing this module), or one packaged before the setting
-    existed, the defaults.
-    """
-    try:
-        stored = bentoml.models.get(f"{MODEL_NAME}:latest")
-    except bentoml.exceptions.NotFound:
-        return BatchingConfig()
-    return BatchingConfig.model_validate(stored.info.metadata.get("batching", {}))
 
 
 BATCHING = packaged_batching()
