@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from threadpoolctl import threadpool_limits
 
 from mlgate.config import ServingConfig, parse_params
 from mlgate.data.conform import conform_frame
@@ -45,7 +46,9 @@ def _predictor(
     train = conform_frame(frame, schema)
     contract = build_contract(schema, train, report.null_fraction, ServingConfig())
     packaged = Packaged(contract, {"model_version": "0" * 32}, PredictionLog(None, 0.0))
-    return Predictor(packaged, train_model(train, schema, params.model)), train
+    with threadpool_limits(limits=1, user_api="openmp"):  # OpenMP on a busy machine crawls
+        model = train_model(train, schema, params.model)
+    return Predictor(packaged, model), train
 
 
 def _records(predictor: Predictor, train: pd.DataFrame, seed: int) -> list[dict[str, Any]]:
@@ -113,3 +116,30 @@ def test_a_pipeline_of_another_shape_keeps_the_dataframe_path() -> None:
     numeric.steps[-1] = ("scale", MinMaxScaler())
     changed = Predictor(predictor.packaged, predictor.model)
     assert changed.numeric is None
+
+
+def test_a_prediction_runs_on_the_predictors_openmp_threads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from threadpoolctl import threadpool_info
+
+    frame = make_custom_frame(rows=200, seed=1).drop(columns=["colour", "region"])
+    model = {"estimator": "sklearn.ensemble.HistGradientBoostingClassifier", "params": BOOSTING}
+    predictor, train = _predictor(frame, {}, model)
+    assert predictor.numeric is not None
+    estimator = predictor.numeric.estimator
+    seen: list[int] = []
+
+    def predict_proba(matrix: Any) -> Any:
+        seen.extend(
+            pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "openmp"
+        )
+        return type(estimator).predict_proba(estimator, matrix)
+
+    monkeypatch.setattr(estimator, "predict_proba", predict_proba)
+    records = _records(predictor, train, seed=0)[:3]
+    for threads in (1, 2):
+        seen.clear()
+        predictor.openmp_threads = threads
+        predictor.model_output(records, "predict_proba")
+        assert set(seen) == {threads}
