@@ -242,10 +242,13 @@ def baseline_source(scratch: Path, ref: str) -> Path:
     """The `src` folder of `ref` (the serving code before the speed-up), exported."""
     target = scratch / "baseline"
     target.mkdir()
-    archive = subprocess.run(
-        ["git", "archive", ref, "src"], cwd=ROOT, check=True, capture_output=True
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    archive = subprocess.run(["git", "archive", ref, "src"], cwd=ROOT, capture_output=True)
+    if archive.returncode != 0:
+        raise SystemExit(
+            f"--baseline-ref {ref}: not in this clone ({archive.stderr.decode().strip()}); "
+            "fetch it (git fetch --unshallow) or name another commit"
+        )
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
     return target / "src"
 
 
@@ -304,9 +307,9 @@ def main() -> None:
         os.environ["BENTOML_HOME"] = env["BENTOML_HOME"]  # before bentoml is imported
         from mlgate.serving.package import store_model
 
+        baseline_src = baseline_source(Path(scratch), args.baseline_ref)  # before any work
         packaged = train_models(Path(scratch))
         results: dict[str, Any] = {"models": {}}
-        baseline_src = baseline_source(Path(scratch), args.baseline_ref)
         for name, (model_bytes, contract, info, folder) in packaged.items():
             print(f"{name}: in-process", flush=True)
             model = {"estimator": MODELS[name][0], "params": MODELS[name][1]}
