@@ -158,7 +158,7 @@ def in_process(model_dir: Path, records: list[dict[str, Any]]) -> dict[str, Any]
             1000 * median_seconds(lambda: predictor.predict(one), REQUESTS_PER_LEVEL[1]), 3
         )
     predictor.openmp_threads, fast = 1, predictor.numeric
-    predictor.numeric = None  # the DataFrame path, as before the speed-up
+    predictor.numeric = None  # the DataFrame path (a model with categorical features takes it)
     frame_path = median_seconds(lambda: predictor.predict(one), REQUESTS_PER_LEVEL[1])
     predictor.numeric = fast
     return {
