@@ -238,13 +238,9 @@ def check_records(records: object, contract: RequestContract) -> Sequence[Mappin
 
 
 def records_to_frame(records: Sequence[Mapping[str, Any]], schema: FeatureSchema) -> pd.DataFrame:
-    """Checked records as the model's input frame, with the dtypes training used.
-
-    The same frame as `conform_frame` of the records, built column by column: numbers straight
-    into float arrays (a checked number is an int, a float or None), categories through
-    `conform_frame`'s own conversion, so the frame costs one construction, not one assignment
-    per column.
-    """
+    """Checked records as the model's input frame, with the dtypes training used: the frame
+    `conform_frame` makes of them, in one construction (not one assignment per column), numbers
+    straight into float arrays (a checked number is an int, a float or None)."""
     import numpy as np
     import pandas as pd
 
