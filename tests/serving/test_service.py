@@ -9,8 +9,9 @@ import json
 import pytest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mlgate.config import BatchingConfig
 from mlgate.data.feature_schema import FeatureSchema
-from mlgate.serving import service
+from mlgate.serving import batching, service
 from mlgate.serving.contract import RequestContract
 
 REGRESSION = FeatureSchema(target="y", task="regression", labels=(), numeric=("x",), categorical=())
@@ -77,3 +78,39 @@ def test_everything_else_reaches_the_model(
     schema: FeatureSchema | None, path: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert post(refusing(schema, monkeypatch), path, RECORDS) == (200, "reached the model")
+
+
+class _Stored:
+    """What bentoml.models.get answers, as far as packaged_batching reads it."""
+
+    def __init__(self, metadata: dict[str, object]) -> None:
+        self.info = type("Info", (), {"metadata": metadata})()
+
+
+def test_batching_is_read_from_the_packaged_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    stored = _Stored({"batching": {"max_batch_size": 32, "max_latency_ms": 250}})
+    monkeypatch.setattr(service.bentoml.models, "get", lambda tag: stored)
+    packaged = batching.packaged_batching()
+    assert (packaged.max_batch_size, packaged.max_latency_ms) == (32, 250)
+
+
+def test_batching_defaults_without_a_packaged_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing(tag: str) -> object:
+        raise service.bentoml.exceptions.NotFound(tag)
+
+    defaults = BatchingConfig()
+    monkeypatch.setattr(service.bentoml.models, "get", lambda tag: _Stored({}))
+    assert batching.packaged_batching() == defaults  # packaged before the setting existed
+    monkeypatch.setattr(service.bentoml.models, "get", missing)
+    assert batching.packaged_batching() == defaults
+
+
+def test_the_batched_apis_use_the_packaged_batching_and_answer_json() -> None:
+    for name in ("predict", "predict_proba"):
+        api = service.MlgateModel.apis[name]
+        assert api.batchable
+        assert (api.max_batch_size, api.max_latency_ms) == (
+            service.BATCHING.max_batch_size,
+            service.BATCHING.max_latency_ms,
+        )
+        assert api.output_spec.media_type == "application/json"

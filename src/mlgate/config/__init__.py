@@ -31,7 +31,7 @@ from mlgate.config.loading import (
 )
 from mlgate.config.model_params import ModelConfig, PreprocessingConfig
 from mlgate.config.serving_cost_params import ServingCostConfig
-from mlgate.config.serving_params import PredictionLogConfig, ServingConfig
+from mlgate.config.serving_params import BatchingConfig, PredictionLogConfig, ServingConfig
 from mlgate.config.strict_model import FiniteFloat, StrictModel
 from mlgate.config.sweep_params import MAX_SWEEP_EXPERIMENTS, SweepConfig
 
@@ -39,6 +39,7 @@ __all__ = [
     "MAX_BINS",
     "MAX_SWEEP_EXPERIMENTS",
     "MIN_BINS",
+    "BatchingConfig",
     "BootstrapConfig",
     "CardConfig",
     "DataConfig",

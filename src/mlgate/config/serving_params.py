@@ -8,6 +8,10 @@ from pydantic import Field, model_validator
 
 from mlgate.config.strict_model import StrictModel
 
+# serving.batching's defaults, chosen by benchmarks/serving.py (docs/serving.md#speed).
+BATCH_SIZE_DEFAULT = 512
+BATCH_LATENCY_DEFAULT_MS = 1000
+
 
 class PredictionLogConfig(StrictModel):
     """The sample of served predictions kept for monitoring."""
@@ -52,6 +56,24 @@ class PredictionLogConfig(StrictModel):
         return self
 
 
+class BatchingConfig(StrictModel):
+    """BentoML's adaptive batching of /predict and /predict_proba: concurrent requests' records
+    are merged into one model call of at most `max_batch_size` records."""
+
+    max_batch_size: int = Field(
+        default=BATCH_SIZE_DEFAULT,
+        ge=2,  # BentoML's floor
+        le=100_000,
+        description="most records in one merged model call (a bigger request is split)",
+    )
+    max_latency_ms: int = Field(
+        default=BATCH_LATENCY_DEFAULT_MS,
+        ge=10,
+        le=60_000,
+        description="a request expected to wait longer than this in the queue is refused (503)",
+    )
+
+
 class ServingConfig(StrictModel):
     """How the served model treats requests."""
 
@@ -71,3 +93,4 @@ class ServingConfig(StrictModel):
         default=256, ge=1, le=1_000_000, description="longest string value of a record field"
     )
     prediction_log: PredictionLogConfig = PredictionLogConfig()
+    batching: BatchingConfig = BatchingConfig()

@@ -119,6 +119,7 @@ def serving_metadata(
         "metrics": dict(metrics),
         "params_digest": digest,
         "prediction_log": config.prediction_log.model_dump(mode="json"),
+        "batching": config.batching.model_dump(mode="json"),
     }
 
 

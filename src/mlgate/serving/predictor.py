@@ -11,16 +11,20 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mlgate.data.feature_schema import Task
 from mlgate.serving.contract import RequestContract, check_records, records_to_frame
+from mlgate.serving.numeric_input import NumericInput, numeric_input
 from mlgate.serving.predlog import HASH_KEY_VARIABLE, PredictionLog
 
 if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
     from sklearn.pipeline import Pipeline
+    from threadpoolctl import ThreadpoolController
 
 MODEL_FILE = "model.skops"
 CONTRACT_FILE = "contract.json"
@@ -28,6 +32,10 @@ METADATA_FILE = "metadata.json"
 LOG_DIR_VARIABLE = "MLGATE_PREDICTION_LOG_DIR"
 SAMPLE_RATE_VARIABLE = "MLGATE_PREDICTION_LOG_SAMPLE_RATE"
 DIGITS = 6  # probabilities and predicted numbers are rounded to this many decimals
+# OpenMP threads per prediction (HistGradientBoosting's predict uses all cores by default). One
+# thread was faster for a single record and no slower for a 1000-record batch on 2 cores
+# (docs/serving.md#speed); the model file cannot carry a thread count, so the server sets it.
+OPENMP_THREADS = 1
 
 Probabilities = dict[str, float]  # class label's text → probability
 
@@ -146,10 +154,26 @@ def _prediction_log(settings: Mapping[str, Any]) -> PredictionLog:
 
 @dataclass
 class Predictor:
-    """A packaged model, loaded: checks, scores and answers in one process."""
+    """A packaged model, loaded: checks, scores and answers in one process.
+
+    Records of an all-numeric model go to the estimator as a float matrix (`numeric_input`),
+    others as the DataFrame training used; both give the same predictions.
+    """
 
     packaged: Packaged
     model: Pipeline
+    openmp_threads: int = OPENMP_THREADS
+    numeric: NumericInput | None = field(init=False)
+    classes: list[str] = field(init=False)
+    threads: ThreadpoolController = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        from threadpoolctl import ThreadpoolController
+
+        self.numeric = numeric_input(self.model, self.packaged.contract.schema)
+        labels = getattr(self.model, "classes_", ())
+        self.classes = [str(c.item() if hasattr(c, "item") else c) for c in labels]
+        self.threads = ThreadpoolController()  # found once: each lookup scans the loaded libraries
 
     @classmethod
     def from_folder(cls, folder: Path) -> Predictor:
@@ -167,19 +191,29 @@ class Predictor:
         )
         return cls(packaged, model)
 
+    def model_output(
+        self, records: Sequence[Mapping[str, Any]], method: str
+    ) -> NDArray[np.float64]:
+        """The model's `method` (predict_proba or predict) on checked records."""
+        with self.threads.limit(limits=self.openmp_threads, user_api="openmp"):
+            if self.numeric is not None:
+                answer = getattr(self.numeric.estimator, method)(self.numeric.matrix(records))
+            else:
+                frame = records_to_frame(records, self.packaged.contract.schema)
+                answer = getattr(self.model, method)(frame)
+        return answer  # type: ignore[no-any-return]
+
     def score(self, records: Sequence[Mapping[str, Any]]) -> list[Probabilities]:
         """Class probabilities for records that already passed the contract (a classifier)."""
-        frame = records_to_frame(records, self.packaged.contract.schema)
-        classes = [str(c.item() if hasattr(c, "item") else c) for c in self.model.classes_]
+        classes = self.classes
         return [
             {label: round(float(p), DIGITS) for label, p in zip(classes, row, strict=True)}
-            for row in self.model.predict_proba(frame)
+            for row in self.model_output(records, "predict_proba")
         ]
 
     def estimate(self, records: Sequence[Mapping[str, Any]]) -> list[float]:
         """Predicted numbers for records that already passed the contract (a regressor)."""
-        frame = records_to_frame(records, self.packaged.contract.schema)
-        return [round(float(value), DIGITS) for value in self.model.predict(frame)]
+        return [round(float(value), DIGITS) for value in self.model_output(records, "predict")]
 
     def predictions(self, records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         """The /predict answer for checked records, by task, logged."""

@@ -28,6 +28,7 @@ RUNTIME_DISTRIBUTIONS = (
     "pyarrow",
     "pydantic",
     "pyyaml",
+    "threadpoolctl",
 )
 
 
