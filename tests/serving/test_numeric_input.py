@@ -110,7 +110,9 @@ def test_a_pipeline_of_another_shape_keeps_the_dataframe_path() -> None:
     from sklearn.preprocessing import MinMaxScaler
 
     frame = make_custom_frame(rows=200, seed=1).drop(columns=["colour", "region"])
-    predictor, _ = _predictor(frame, {}, {"params": FOREST})
+    predictor, _ = _predictor(
+        frame, {}, {"estimator": "sklearn.ensemble.RandomForestClassifier", "params": FOREST}
+    )
     assert predictor.numeric is not None
     numeric = predictor.model.steps[0][1].transformers_[0][1]
     numeric.steps[-1] = ("scale", MinMaxScaler())
