@@ -11,7 +11,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from mlgate.errors import ArtifactError
 
@@ -23,6 +23,11 @@ T = TypeVar("T")
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` in one rename."""
+    write_atomic(path, lambda stream: stream.write(data))
+
+
+def write_atomic(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Replace `path` with what `write` writes to a stream, in one rename."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(
@@ -32,7 +37,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         raise ArtifactError(f"{path}: cannot write here ({exc.strerror or exc})") from None
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            write(stream)
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
@@ -49,16 +54,16 @@ def write_json(path: Path, body: Any) -> None:
     write_bytes_atomic(path, json_bytes(body))
 
 
-def parquet_bytes(frame: pd.DataFrame) -> bytes:
-    import io
-
-    buffer = io.BytesIO()
-    frame.to_parquet(buffer, index=False, engine="pyarrow", compression="snappy")
-    return buffer.getvalue()
-
-
 def write_parquet(path: Path, frame: pd.DataFrame) -> None:
-    write_bytes_atomic(path, parquet_bytes(frame))
+    """Streamed to the file: no second copy of the data in memory (an in-memory buffer and
+    its bytes held two: ~0.5 GB at 1M rows x 30 columns)."""
+    write_atomic(
+        path,
+        lambda stream: frame.to_parquet(
+            stream, index=False, engine="pyarrow", compression="snappy"
+        ),
+    )
+    _release_arrow_memory()
 
 
 def _read(path: Path, producer: str, parse: Callable[[Path], T], kind: str) -> T:
@@ -76,7 +81,18 @@ def _read(path: Path, producer: str, parse: Callable[[Path], T], kind: str) -> T
 def read_parquet(path: Path, producer: str) -> pd.DataFrame:
     import pandas as pd
 
-    return _read(path, producer, pd.read_parquet, "Parquet")
+    frame = _read(path, producer, pd.read_parquet, "Parquet")
+    _release_arrow_memory()
+    return frame
+
+
+def _release_arrow_memory() -> None:
+    """Hand Arrow's freed buffers back to the system: its allocator keeps what decoding or
+    encoding a Parquet file used (at 1M rows x 30 columns, ~0.3 GB beyond the data), which
+    pandas and NumPy, allocating elsewhere, could not reuse."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def read_json(path: Path, producer: str) -> Any:
