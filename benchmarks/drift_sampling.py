@@ -1,12 +1,13 @@
 """How many rows the drift check must compare: per-column distances and verdicts on seeded samples
 of a few sizes against the same on all rows.
 
-Reads a project that has run the pipeline on large data (e.g. the copy `benchmarks/scaling.py
---keep` leaves): its training split (reference), test split (current) and validated schema, and
-params.yaml's drift settings. For each sample size (rows per side) and seed, `check_drift` runs on
-the unshifted current split and on one with every numeric feature moved by `--shift` of its
-standard deviation; the error of each column's statistic against all rows, and whether any
-column's verdict or the data's verdict differs, are written as JSON and markdown.
+Reads a project that has run the pipeline on large data (reports/benchmarks/drift_sampling.md: a
+copy of this one run on 1M rows of `benchmarks/scaling.py`'s synthetic data): its training split
+(reference), test split (current) and validated schema, and params.yaml's drift settings. For each
+sample size (rows per side) and seed, `check_drift` runs on the unshifted current split and on one
+with every numeric feature moved by `--shift` of its standard deviation; the error of each column's
+statistic against all rows, and whether any column's verdict or the data's verdict differs, are
+written as JSON and markdown.
 """
 
 from __future__ import annotations
