@@ -78,10 +78,11 @@ def _read(path: Path, producer: str, parse: Callable[[Path], T], kind: str) -> T
         ) from None
 
 
-def read_parquet(path: Path, producer: str) -> pd.DataFrame:
+def read_parquet(path: Path, producer: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """The file's frame, or only `columns` of it (the others are not read)."""
     import pandas as pd
 
-    frame = _read(path, producer, pd.read_parquet, "Parquet")
+    frame = _read(path, producer, lambda p: pd.read_parquet(p, columns=columns), "Parquet")
     _release_arrow_memory()
     return frame
 
