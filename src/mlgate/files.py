@@ -96,6 +96,31 @@ def _release_arrow_memory() -> None:
     pa.default_memory_pool().release_unused()
 
 
+def parquet_shape(path: Path, producer: str) -> tuple[int, int]:
+    """Rows and columns of a Parquet file, from its footer (no data read)."""
+    import pyarrow.parquet as pq
+
+    def shape(p: Path) -> tuple[int, int]:
+        metadata = pq.read_metadata(p)
+        return metadata.num_rows, len(metadata.schema.to_arrow_schema().names)
+
+    return _read(path, producer, shape, "Parquet")
+
+
+def md5_of(path: Path, producer: str) -> str:
+    """The file's md5 (as dvc.lock records it), read in chunks: never the whole file at once."""
+    import hashlib
+
+    def digest(p: Path) -> str:
+        md5 = hashlib.md5()
+        with p.open("rb") as stream:
+            for chunk in iter(lambda: stream.read(1 << 20), b""):
+                md5.update(chunk)
+        return md5.hexdigest()
+
+    return _read(path, producer, digest, "file")
+
+
 def read_json(path: Path, producer: str) -> Any:
     return _read(path, producer, lambda p: json.loads(p.read_text(encoding="utf-8")), "JSON")
 
