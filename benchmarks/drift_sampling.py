@@ -1,9 +1,9 @@
 """How many rows the drift check must compare: per-column distances and verdicts on seeded samples
 of a few sizes against the same on all rows.
 
-Reads a project that has run the pipeline on large data (reports/benchmarks/drift_sampling.md: a
-copy of this one run on 1M rows of `benchmarks/scaling.py`'s synthetic data): its training split
-(reference), test split (current) and validated schema, and params.yaml's drift settings. For each
+`benchmarks/scaling.py` runs it on its 1M-row project (`make bench`; --drift-sampling-at), or run it
+alone on a project that has run the pipeline on large data: its training split (reference), test
+split (current) and validated schema, and params.yaml's drift settings. For each
 sample size (rows per side) and seed, `check_drift` runs on the unshifted current split and on one
 with every numeric feature moved by `--shift` of its standard deviation; the error of each column's
 statistic against all rows, and whether any column's verdict or the data's verdict differs, are
@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+DEFAULT_SIZES = "2000,5000,10000,20000,50000"
 
 
 def summaries(
@@ -51,28 +53,20 @@ def compare(full: Any, sampled: Any) -> dict[str, Any]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--project", type=Path, required=True)
-    parser.add_argument("--out", type=Path, required=True, help="the JSON file")
-    parser.add_argument("--sizes", default="2000,5000,10000,20000,50000")
-    parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--shift", type=float, default=0.5, help="in standard deviations")
-    args = parser.parse_args()
+def sampling_report(project: Path, sizes: list[int], seeds: int, shift: float) -> dict[str, Any]:
+    """Per case (unshifted, shifted) and sample size: each seed's errors and verdicts."""
     from mlgate.config.loading import load_params
     from mlgate.stages.schema_input import validated_schema
 
-    config = load_params(args.project / "params.yaml").drift
-    schema = validated_schema(args.project / "reports" / "data_validation.json")
-    reference = pd.read_parquet(args.project / "data" / "processed" / "train.parquet")
-    current = pd.read_parquet(args.project / "data" / "processed" / "test.parquet")
-    shifted = current.assign(
-        **{n: current[n] + args.shift * reference[n].std() for n in schema.numeric}
-    )
-    cases = {"unshifted": current, f"shifted_{args.shift}_std": shifted}
+    config = load_params(project / "params.yaml").drift
+    schema = validated_schema(project / "reports" / "data_validation.json")
+    reference = pd.read_parquet(project / "data" / "processed" / "train.parquet")
+    current = pd.read_parquet(project / "data" / "processed" / "test.parquet")
+    shifted = current.assign(**{n: current[n] + shift * reference[n].std() for n in schema.numeric})
+    cases = {"unshifted": current, f"shifted_{shift}_std": shifted}
     everything = max(len(reference), len(current))
     document: dict[str, Any] = {
-        "description": __doc__.split("\n\n")[0].replace("\n", " "),
+        "description": (__doc__ or "").split("\n\n")[0].replace("\n", " "),
         "reference_rows": len(reference),
         "current_rows": len(current),
         "methods": {"numeric": config.num_method, "categorical": config.cat_method},
@@ -82,9 +76,9 @@ def main() -> None:
     for case, frame in cases.items():
         full, seconds = summaries(reference, frame, schema, config, everything, 0)
         rows: dict[str, Any] = {}
-        for size in (int(s) for s in args.sizes.split(",")):
+        for size in sizes:
             runs = []
-            for seed in range(args.seeds):
+            for seed in range(seeds):
                 sampled, took = summaries(reference, frame, schema, config, size, seed)
                 runs.append({"seed": seed, "seconds": round(took, 2), **compare(full, sampled)})
             rows[str(size)] = runs
@@ -99,10 +93,26 @@ def main() -> None:
             },
             "samples": rows,
         }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(document, indent=2) + "\n")
-    args.out.with_suffix(".md").write_text(markdown(document))
-    print(f"written to {args.out}, {args.out.with_suffix('.md')}")
+    return document
+
+
+def write_report(document: dict[str, Any], out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(document, indent=2) + "\n")
+    out.with_suffix(".md").write_text(markdown(document))
+    print(f"written to {out}, {out.with_suffix('.md')}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--project", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True, help="the JSON file")
+    parser.add_argument("--sizes", default=DEFAULT_SIZES)
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--shift", type=float, default=0.5, help="in standard deviations")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    write_report(sampling_report(args.project, sizes, args.seeds, args.shift), args.out)
 
 
 def markdown(document: dict[str, Any]) -> str:

@@ -45,6 +45,7 @@ import pandas as pd
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from drift_sampling import DEFAULT_SIZES, sampling_report, write_report
 from pipeline import ENV, copy_project
 
 # Targets of issue 21 (2 cores): end to end at 1M rows and at 10M rows, peak RSS at both, the
@@ -151,6 +152,9 @@ def set_params(project: Path, source: str, model: dict[str, Any] | None) -> None
     if model is not None:
         body = yaml.safe_load(text)
         body["model"].update(model)
+        # The sweep's grid names the default's params, which another estimator may not have;
+        # no stage reads the sweep.
+        body.pop("sweep", None)
         text = yaml.safe_dump(body, sort_keys=False)
     params.write_text(text)
 
@@ -225,6 +229,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="runs per size below 10M rows")
     parser.add_argument("--large-repeats", type=int, default=1, help="runs per size from 10M")
     parser.add_argument(
+        "--drift-sampling-at",
+        default="1000000",
+        help="sizes (comma-separated, or empty) at which benchmarks/drift_sampling.py's "
+        "comparison runs on the splits, into drift_sampling.json beside --out",
+    )
+    parser.add_argument(
         "--old-default-at",
         default="1000000",
         help="sizes (comma-separated, or empty) also run once with the old default estimator",
@@ -232,6 +242,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     old_at = {int(s) for s in args.old_default_at.split(",") if s}
+    sampling_at = {int(s) for s in args.drift_sampling_at.split(",") if s}
     document: dict[str, Any] = {"sizes": {}, "old_default": {}, "drift_shift": {}}
     with tempfile.TemporaryDirectory(prefix="mlgate-scaling-") as scratch:
         project = Path(scratch) / "mlgate"
@@ -253,6 +264,12 @@ def main() -> None:
             document["sizes"][str(rows)] = measure(project, order, rows, runs, "default")
             document["drift_shift"][str(rows)] = shift_verdicts(project)
             write_all(args.out, document, sizes)
+            if rows in sampling_at:
+                sizes_ = [int(s) for s in DEFAULT_SIZES.split(",")]
+                write_report(
+                    sampling_report(project, sizes_, seeds=3, shift=SHIFT_STD),
+                    args.out.with_name("drift_sampling.json"),
+                )
             if rows in old_at:
                 set_params(project, "data/external/synthetic.parquet", OLD_DEFAULT)
                 document["old_default"][str(rows)] = measure(project, order, rows, 1, "old")
