@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mlgate.files import md5_of, parquet_shape, read_parquet, write_parquet
+from mlgate.files import md5_of, parquet_shape, read_parquet, read_parquet_rows, write_parquet
 
 
 def frame() -> pd.DataFrame:
@@ -36,3 +36,14 @@ def test_parquet_shape_and_md5_are_the_loaded_frame_s_and_the_bytes(tmp_path: Pa
     write_parquet(path, frame())
     assert parquet_shape(path, "ingest") == frame().shape
     assert md5_of(path, "ingest") == hashlib.md5(path.read_bytes()).hexdigest()
+
+
+def test_read_parquet_rows_gives_the_rows_picked_as_take_would(tmp_path: Path) -> None:
+    path = tmp_path / "data.parquet"
+    write_parquet(path, frame())
+    picked = np.array([2999, 5, 17, 0])
+    rows, count = read_parquet_rows(path, "split", lambda n: picked if n == 3000 else None)
+    assert count == 3000
+    pd.testing.assert_frame_equal(rows, frame().take(picked))
+    whole, _ = read_parquet_rows(path, "split", lambda n: None)
+    pd.testing.assert_frame_equal(whole, frame())

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 from mlgate.errors import ArtifactError
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     import pandas as pd
 
 T = TypeVar("T")
@@ -85,6 +87,30 @@ def read_parquet(path: Path, producer: str, columns: list[str] | None = None) ->
     frame = _read(path, producer, lambda p: pd.read_parquet(p, columns=columns), "Parquet")
     _release_arrow_memory()
     return frame
+
+
+def read_parquet_rows(
+    path: Path, producer: str, pick: Callable[[int], npt.NDArray[np.intp] | None]
+) -> tuple[pd.DataFrame, int]:
+    """The rows at the positions `pick` chooses from the file's row count (None: all), indexed
+    by those positions as `frame.take` would give them, and the row count; only the chosen rows
+    become a DataFrame."""
+
+    def read(p: Path) -> tuple[pd.DataFrame, int]:
+        import pandas as pd
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(p)
+        rows, positions = table.num_rows, pick(table.num_rows)
+        if positions is None:
+            return table.to_pandas(), rows
+        frame = table.take(positions).to_pandas()
+        frame.index = pd.Index(positions)
+        return frame, rows
+
+    result = _read(path, producer, read, "Parquet")
+    _release_arrow_memory()
+    return result
 
 
 def _release_arrow_memory() -> None:

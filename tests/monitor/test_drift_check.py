@@ -11,7 +11,7 @@ from mlgate.config import DriftConfig
 from mlgate.config.loading import parse_params
 from mlgate.data.feature_schema import FeatureSchema
 from mlgate.errors import ConfigError
-from mlgate.monitor.drift_check import check_drift, drift_samples, sample_rows
+from mlgate.monitor.drift_check import check_drift, drift_samples, sample_positions, sample_rows
 from tests.support.paths import REPO_ROOT
 
 SCHEMA = FeatureSchema(target="y", labels=("a", "b"), numeric=("x", "z"), categorical=("c",))
@@ -94,6 +94,14 @@ def test_sampling_first_then_adding_columns_compares_the_same_rows() -> None:
     first = check_drift(ref.assign(w=1.0), cur, SCHEMA, config, rows=(5000, 900))
     assert first == whole
     assert (first.reference_rows, first.reference_used) == (5000, 700)
+
+
+def test_sample_positions_are_the_rows_sample_rows_keeps() -> None:
+    data = frame(5000, 0)
+    positions = sample_positions(len(data), 700, 3)
+    assert positions is not None
+    assert sample_rows(data, 700, 3).equals(data.take(positions))
+    assert sample_positions(700, 700, 3) is None
 
 
 def test_sampling_is_seeded() -> None:

@@ -24,6 +24,8 @@ from mlgate.data.schema import FeatureSchema
 from mlgate.errors import ConfigError
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     import pandas as pd
 
 
@@ -97,9 +99,22 @@ def _json_drift(drift: ColumnDrift) -> dict[str, Any]:
     }
 
 
+def sample_positions(rows: int, limit: int, seed: int) -> npt.NDArray[np.intp] | None:
+    """The positions of the rows `sample_rows` keeps of `rows` (None: all of them), so a caller
+    can read only those rows."""
+    import numpy as np
+    import pandas as pd
+
+    if rows <= limit:
+        return None
+    picked = pd.RangeIndex(rows).to_series().sample(n=limit, random_state=seed)
+    return np.asarray(picked.to_numpy(), dtype=np.intp)
+
+
 def sample_rows(frame: pd.DataFrame, limit: int, seed: int) -> pd.DataFrame:
     """At most `limit` rows, drawn without replacement with a fixed seed."""
-    return frame if len(frame) <= limit else frame.sample(n=limit, random_state=seed)
+    positions = sample_positions(len(frame), limit, seed)
+    return frame if positions is None else frame.take(positions)
 
 
 def drift_samples(
