@@ -40,10 +40,11 @@ def test_parquet_shape_and_md5_are_the_loaded_frame_s_and_the_bytes(tmp_path: Pa
 
 def test_read_parquet_rows_gives_the_rows_picked_as_take_would(tmp_path: Path) -> None:
     path = tmp_path / "data.parquet"
-    write_parquet(path, frame())
-    picked = np.array([2999, 5, 17, 0])
-    rows, count = read_parquet_rows(path, "split", lambda n: picked if n == 3000 else None)
-    assert count == 3000
-    pd.testing.assert_frame_equal(rows, frame().take(picked))
+    big = pd.concat([frame()] * 70, ignore_index=True)  # 210k rows: read in several batches
+    write_parquet(path, big)
+    picked = np.random.default_rng(1).choice(len(big), 5000, replace=False)
+    rows, count = read_parquet_rows(path, "split", lambda n: picked if n == len(big) else None)
+    assert count == len(big)
+    pd.testing.assert_frame_equal(rows, big.take(picked))
     whole, _ = read_parquet_rows(path, "split", lambda n: None)
-    pd.testing.assert_frame_equal(whole, frame())
+    pd.testing.assert_frame_equal(whole, big)

@@ -93,18 +93,32 @@ def read_parquet_rows(
     path: Path, producer: str, pick: Callable[[int], npt.NDArray[np.intp] | None]
 ) -> tuple[pd.DataFrame, int]:
     """The rows at the positions `pick` chooses from the file's row count (None: all), indexed
-    by those positions as `frame.take` would give them, and the row count; only the chosen rows
-    become a DataFrame."""
+    by those positions as `frame.take` would give them, and the row count. The file is read a
+    batch at a time, keeping only the chosen rows: never the whole file in memory."""
 
     def read(p: Path) -> tuple[pd.DataFrame, int]:
+        import numpy as np
         import pandas as pd
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
-        table = pq.read_table(p)
-        rows, positions = table.num_rows, pick(table.num_rows)
+        parquet = pq.ParquetFile(p)
+        rows = parquet.metadata.num_rows
+        positions = pick(rows)
         if positions is None:
-            return table.to_pandas(), rows
-        frame = table.take(positions).to_pandas()
+            return pd.read_parquet(p), rows
+        order = np.argsort(positions, kind="stable")
+        ascending = positions[order]
+        pieces, start = [], 0
+        for batch in parquet.iter_batches(batch_size=1 << 16):
+            low, high = np.searchsorted(ascending, [start, start + batch.num_rows])
+            if high > low:
+                pieces.append(batch.take(pa.array(ascending[low:high] - start)))
+            start += batch.num_rows
+        table = pa.Table.from_batches(pieces, schema=parquet.schema_arrow)
+        inverse = np.empty_like(order)
+        inverse[order] = np.arange(len(order))
+        frame = table.to_pandas().take(inverse)
         frame.index = pd.Index(positions)
         return frame, rows
 
