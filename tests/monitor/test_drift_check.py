@@ -5,11 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from mlgate.config import DriftConfig
+from mlgate.config.loading import parse_params
 from mlgate.data.feature_schema import FeatureSchema
 from mlgate.errors import ConfigError
-from mlgate.monitor.drift_check import check_drift, sample_rows
+from mlgate.monitor.drift_check import check_drift, drift_samples, sample_positions, sample_rows
+from tests.support.paths import REPO_ROOT
 
 SCHEMA = FeatureSchema(target="y", labels=("a", "b"), numeric=("x", "z"), categorical=("c",))
 
@@ -57,6 +60,48 @@ def test_large_batches_are_sampled_and_say_so() -> None:
     summary = check_drift(frame(2000, 0), frame(20_000, 1), SCHEMA, config)
     assert (summary.current_rows, summary.current_used) == (20_000, 1000)
     assert summary.to_json_dict()["rows"]["current_compared"] == 1000
+
+
+def shipped_drift() -> DriftConfig:
+    """params.yaml's drift settings: the thresholds and sampling a forker gets."""
+    return parse_params(yaml.safe_load((REPO_ROOT / "params.yaml").read_text())).drift
+
+
+@pytest.mark.parametrize("rows", [300, 5_000, 300_000])
+def test_a_half_std_shift_is_flagged_at_every_size_and_a_resample_is_not(rows: int) -> None:
+    config = shipped_drift()
+    reference, resample = frame(rows, 0), frame(rows, 1)
+    shifted = frame(rows, 1, shift=0.5)
+    shifted = shifted.assign(z=shifted["z"] + 0.5)
+    unmoved = check_drift(reference, resample, SCHEMA, config)
+    moved = check_drift(reference, shifted, SCHEMA, config)
+    assert unmoved.drifted_columns == ()
+    assert not unmoved.drifted
+    assert moved.drifted_columns == ("x", "z")
+    assert moved.drifted
+    # beyond the shipped sample size, the sample is what is compared
+    expected = min(rows, config.sampling.max_current_rows)
+    assert (moved.current_rows, moved.current_used) == (rows, expected)
+
+
+def test_sampling_first_then_adding_columns_compares_the_same_rows() -> None:
+    config = CONFIG.model_copy(
+        update={"sampling": CONFIG.sampling.model_copy(update={"max_reference_rows": 700})}
+    )
+    reference, current = frame(5000, 0), frame(900, 1, shift=0.2)
+    whole = check_drift(reference.assign(w=1.0), current, SCHEMA, config)
+    ref, cur = drift_samples(reference, current, config)
+    first = check_drift(ref.assign(w=1.0), cur, SCHEMA, config, rows=(5000, 900))
+    assert first == whole
+    assert (first.reference_rows, first.reference_used) == (5000, 700)
+
+
+def test_sample_positions_are_the_rows_sample_rows_keeps() -> None:
+    data = frame(5000, 0)
+    positions = sample_positions(len(data), 700, 3)
+    assert positions is not None
+    assert sample_rows(data, 700, 3).equals(data.take(positions))
+    assert sample_positions(700, 700, 3) is None
 
 
 def test_sampling_is_seeded() -> None:

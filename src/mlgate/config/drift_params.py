@@ -12,8 +12,8 @@ from mlgate.config.strict_model import FiniteFloat, StrictModel
 class DriftSampling(StrictModel):
     """Rows compared at most (a seeded random sample beyond that), so big batches stay fast."""
 
-    max_reference_rows: int = Field(default=100_000, ge=100)
-    max_current_rows: int = Field(default=200_000, ge=100)
+    max_reference_rows: int = Field(default=20_000, ge=100)
+    max_current_rows: int = Field(default=20_000, ge=100)
     seed: int = Field(default=0, ge=0)
 
 

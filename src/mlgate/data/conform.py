@@ -19,12 +19,13 @@ def conform_frame(
     import pandas as pd
 
     columns = list(schema.features) + ([schema.target] if with_target else [])
-    conformed = frame.loc[:, columns].copy()
+    conformed = frame.loc[:, columns]  # copy-on-write: the columns replaced below are new
     for name in schema.numeric:
-        conformed[name] = pd.to_numeric(conformed[name], errors="raise").astype("float64")
+        if conformed[name].dtype != "float64":  # as it is: no copy of a float column
+            conformed[name] = pd.to_numeric(conformed[name], errors="raise").astype("float64")
     for name in schema.categorical:
         conformed[name] = _as_category_text(conformed[name])
-    if with_target and schema.task == "regression":
+    if with_target and schema.task == "regression" and conformed[schema.target].dtype != "float64":
         conformed[schema.target] = pd.to_numeric(conformed[schema.target]).astype("float64")
     return conformed
 

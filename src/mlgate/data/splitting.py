@@ -19,10 +19,13 @@ def split_frame(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Conform dtypes, drop rows without a target, then split (keeping each class's share in
     both parts for classification; a plain seeded split for regression)."""
+    import numpy as np
     from sklearn.model_selection import train_test_split
 
     conformed = conform_frame(frame, schema)
-    conformed = conformed.loc[conformed[schema.target].notna()]  # data.missing_target: drop
+    known = conformed[schema.target].notna()
+    if not known.all():  # data.missing_target: drop (a mask copies every column: only if needed)
+        conformed = conformed.loc[known]
     rows = len(conformed)
     test_rows = math.ceil(test_size * rows)
     stratify = None
@@ -39,7 +42,12 @@ def split_frame(
             f"data.test_size: {test_size} of {rows} rows gives {test_rows} test and "
             f"{rows - test_rows} train rows; a regression needs at least two of each"
         )
+    # The split of row positions is the split of the rows (the same permutation), and each part
+    # is taken once: splitting the frame itself copied it through intermediate indexing.
     train, test = train_test_split(
-        conformed, test_size=test_size, random_state=seed, stratify=stratify
+        np.arange(rows), test_size=test_size, random_state=seed, stratify=stratify
     )
-    return train.reset_index(drop=True), test.reset_index(drop=True)
+    return (
+        conformed.take(train).reset_index(drop=True),
+        conformed.take(test).reset_index(drop=True),
+    )

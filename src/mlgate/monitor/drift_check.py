@@ -24,6 +24,8 @@ from mlgate.data.schema import FeatureSchema
 from mlgate.errors import ConfigError
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     import pandas as pd
 
 
@@ -97,9 +99,34 @@ def _json_drift(drift: ColumnDrift) -> dict[str, Any]:
     }
 
 
+def sample_positions(rows: int, limit: int, seed: int) -> npt.NDArray[np.intp] | None:
+    """The positions of the rows `sample_rows` keeps of `rows` (None: all of them), so a caller
+    can read only those rows."""
+    import numpy as np
+    import pandas as pd
+
+    if rows <= limit:
+        return None
+    picked = pd.RangeIndex(rows).to_series().sample(n=limit, random_state=seed)
+    return np.asarray(picked.to_numpy(), dtype=np.intp)
+
+
 def sample_rows(frame: pd.DataFrame, limit: int, seed: int) -> pd.DataFrame:
     """At most `limit` rows, drawn without replacement with a fixed seed."""
-    return frame if len(frame) <= limit else frame.sample(n=limit, random_state=seed)
+    positions = sample_positions(len(frame), limit, seed)
+    return frame if positions is None else frame.take(positions)
+
+
+def drift_samples(
+    reference: pd.DataFrame, current: pd.DataFrame, config: DriftConfig
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of each side the check (and the report) compare: the same seeded samples
+    whichever columns the frames hold, so a caller may sample first and add columns after."""
+    sampling = config.sampling
+    return (
+        sample_rows(reference, sampling.max_reference_rows, sampling.seed),
+        sample_rows(current, sampling.max_current_rows, sampling.seed),
+    )
 
 
 def method_for(column: str, kind: str, config: DriftConfig) -> str | None:
@@ -122,16 +149,21 @@ def threshold_for(column: str, kind: str, config: DriftConfig) -> float | None:
 
 
 def check_drift(
-    reference: pd.DataFrame, current: pd.DataFrame, schema: FeatureSchema, config: DriftConfig
+    reference: pd.DataFrame,
+    current: pd.DataFrame,
+    schema: FeatureSchema,
+    config: DriftConfig,
+    *,
+    rows: tuple[int, int] | None = None,
 ) -> DriftSummary:
     """Drift of every feature column of `current` against `reference` (both conformed), and of
-    the target and the `prediction` column when both frames hold them."""
+    the target and the `prediction` column when both frames hold them. `rows`: the frames are
+    already `drift_samples` of frames of that many rows (reference, current)."""
     for section in ("per_column_method", "per_column_threshold"):
         unknown = sorted(set(getattr(config, section)) - set(schema.features))
         if unknown:
             raise ConfigError(f"drift.{section}: not feature columns: {', '.join(unknown)}")
-    ref = sample_rows(reference, config.sampling.max_reference_rows, config.sampling.seed)
-    cur = sample_rows(current, config.sampling.max_current_rows, config.sampling.seed)
+    ref, cur = drift_samples(reference, current, config)
     kinds: list[tuple[str, Literal["numeric", "categorical"]]] = [
         *((name, "numeric") for name in schema.numeric),
         *((name, "categorical") for name in schema.categorical),
@@ -156,8 +188,8 @@ def check_drift(
     return DriftSummary(
         columns=tuple(results),
         drift_share=config.drift_share,
-        reference_rows=len(reference),
-        current_rows=len(current),
+        reference_rows=len(reference) if rows is None else rows[0],
+        current_rows=len(current) if rows is None else rows[1],
         reference_used=len(ref),
         current_used=len(cur),
         target=outputs["target"],

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from mlgate.config import DriftConfig
 from mlgate.data.feature_schema import FeatureSchema
-from mlgate.monitor.drift_check import PREDICTION, method_for, sample_rows, threshold_for
+from mlgate.monitor.drift_check import PREDICTION, drift_samples, method_for, threshold_for
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -111,8 +111,7 @@ def render_drift_html(
         classification=classification or None,
         regression=regression or None,
     )
-    ref = sample_rows(reference, config.sampling.max_reference_rows, config.sampling.seed)
-    cur = sample_rows(current, config.sampling.max_current_rows, config.sampling.seed)
+    ref, cur = drift_samples(reference, current, config)
     if classification:  # labels as text, the same on both sides
         ref = ref.assign(**{c: ref[c].astype(str) for c in (schema.target, PREDICTION)})
         cur = cur.assign(**{c: cur[c].astype(str) for c in (schema.target, PREDICTION)})

@@ -32,7 +32,15 @@ def run(config: Params, progress: Progress = quietly) -> str:
     import pandas as pd
 
     from mlgate.data.schema import resolve_positive_label
-    from mlgate.files import read_bytes, read_json, read_parquet, write_bytes_atomic, write_json
+    from mlgate.files import (
+        md5_of,
+        parquet_shape,
+        read_bytes,
+        read_json,
+        read_parquet,
+        write_bytes_atomic,
+        write_json,
+    )
     from mlgate.model.card_markdown import CardFacts, TrainingData, render_model_card
     from mlgate.model.card_slices import slice_label
     from mlgate.model.card_target import summarise_target
@@ -44,8 +52,8 @@ def run(config: Params, progress: Progress = quietly) -> str:
     schema = validated_schema(VALIDATION_REPORT)
     slice_metric(settings, schema.task)  # a wrong-task metric or column stops before any work
     check_bins_columns(settings, schema)
-    raw = read_parquet(RAW_DATA, "ingest")
-    data_md5 = hashlib.md5(read_bytes(RAW_DATA, "ingest")).hexdigest()  # what dvc.lock records
+    raw_rows, raw_columns = parquet_shape(RAW_DATA, "ingest")  # the card states only its shape
+    data_md5 = md5_of(RAW_DATA, "ingest")  # what dvc.lock records
     train = read_parquet(TRAIN_SPLIT, "split")
     test = read_parquet(TEST_SPLIT, "split")
     model_bytes = read_bytes(MODEL, "train")
@@ -82,8 +90,8 @@ def run(config: Params, progress: Progress = quietly) -> str:
         model_config=config.model,
         schema=schema,
         data=TrainingData(
-            rows=len(raw),
-            columns=raw.shape[1],
+            rows=raw_rows,
+            columns=raw_columns,
             train_rows=len(train),
             test_rows=len(test),
             label_counts=label_counts,
