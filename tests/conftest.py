@@ -12,6 +12,11 @@ for _name in [n for n in os.environ if n.startswith(("GITHUB_", "RUNNER_"))]:
     del os.environ[_name]
 for _name in ("FORCE_COLOR", "PY_COLORS"):
     os.environ.pop(_name, None)
+# One OpenMP thread per test process (and the `dvc repro`s it starts): the suite already runs a
+# worker per core, and histogram gradient boosting's OpenMP threads on a busy core spin instead
+# of sleeping (a 455-row fit: 0.06 s on one thread, 1.2-7 s on two beside another worker). The
+# model is byte-identical for any thread count (tests/model/test_fitting.py).
+os.environ["OMP_NUM_THREADS"] = "1"
 
 import shutil
 from pathlib import Path

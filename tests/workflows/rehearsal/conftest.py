@@ -28,7 +28,7 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Rehearsal:
     sh(origin, "git", "branch", "production")
     sh(origin, "git", "checkout", "-q", "-b", "pr")
     params = origin / "params.yaml"
-    params.write_text(params.read_text().replace("max_iter: 100", "max_iter: 60", 1))
+    params.write_text(params.read_text().replace("max_iter: 100", "max_iter: 80", 1))
     sh(origin, "git", "commit", "-qam", "Fewer boosting rounds")
     # A PR that leaves the model alone (dvc.lock fresh): its review reproduces nothing new.
     sh(origin, "git", "checkout", "-q", "-b", "docs", "main")
