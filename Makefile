@@ -258,8 +258,9 @@ format: setup ## Apply ruff's fixes and formatting
 typecheck: setup ## mypy, strict on src/
 	mypy
 
-bench: run ## Benchmarks (pipeline vs a DVC toy, review, scaling to 1M rows, serving, drift); results in reports/benchmarks/
+bench: run ## Benchmarks (pipeline vs a DVC toy, review, default vs former estimator quality, scaling to 10M rows, serving, drift); results in reports/benchmarks/
 	python benchmarks/pipeline.py --out reports/benchmarks/pipeline.json
+	python benchmarks/quality.py --out reports/benchmarks/quality.json
 	python benchmarks/scaling.py --out reports/benchmarks/scaling.json
 	python benchmarks/serving.py --out reports/benchmarks/serving.json
 	python benchmarks/drift.py --out reports/benchmarks/drift.json
